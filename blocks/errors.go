@@ -1,0 +1,15 @@
+package blocks
+
+import "errors"
+
+// ErrUnknownKind reports a block kind that Golem does not know.
+var ErrUnknownKind = errors.New("unknown block kind")
+
+// ErrNoEntry reports a block file without the entry function its kind requires.
+var ErrNoEntry = errors.New("missing entry function")
+
+// ErrUnsupported reports Go syntax that the block interpreter cannot run.
+var ErrUnsupported = errors.New("unsupported syntax")
+
+// ErrBadVariable reports a variable whose value does not parse as the type a block asks for.
+var ErrBadVariable = errors.New("bad variable")
