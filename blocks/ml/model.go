@@ -1,0 +1,298 @@
+package ml
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/golemlabs/golem/blocks/frame"
+)
+
+// Model kinds as written in model files.
+const (
+	KindLinear = "linear"
+	KindGBDT   = "gbdt"
+)
+
+// The model file format this package writes. LoadModel reads versions up to
+// FormatVersion and refuses newer ones.
+const (
+	FormatName    = "golem-model"
+	FormatVersion = 1
+)
+
+// Model is a fitted regressor: *LinearRegression or *GBDT.
+type Model interface {
+	Kind() string
+	Predict(X *CSR) ([]float64, error)
+}
+
+// Predict returns m's predictions for X.
+func Predict(m Model, X *CSR) ([]float64, error) {
+	if m == nil {
+		return nil, fmt.Errorf("predict: nil model: %w", ErrNotFitted)
+	}
+	return m.Predict(X)
+}
+
+// Bundle is what a model file holds: a fitted model, the encoder that
+// produced its features, and a description of how it was trained.
+type Bundle struct {
+	Model     Model
+	Encoder   *DictVectorizer
+	Target    string             // name of the predicted column, e.g. "duration"
+	Metrics   map[string]float64 // e.g. "train_rmse", "val_rmse"
+	Training  map[string]any     // free-form: months, rows, source, ...
+	CreatedAt time.Time
+}
+
+// NewBundle returns a bundle of the model and its encoder, created now.
+func NewBundle(m Model, enc *DictVectorizer, target string) *Bundle {
+	return &Bundle{Model: m, Encoder: enc, Target: target, Metrics: map[string]float64{},
+		Training: map[string]any{}, CreatedAt: time.Now().UTC().Truncate(time.Second)}
+}
+
+// Predict encodes the frame with the bundle's encoder and predicts.
+func (b *Bundle) Predict(f *frame.Frame) ([]float64, error) {
+	if b == nil || b.Model == nil || b.Encoder == nil {
+		return nil, fmt.Errorf("predict: bundle without model or encoder: %w", ErrNotFitted)
+	}
+	X, err := b.Encoder.Transform(f)
+	if err != nil {
+		return nil, err
+	}
+	return b.Model.Predict(X)
+}
+
+// linearParams and linearState split a LinearRegression for the file.
+type linearParams struct {
+	Alpha   float64 `json:"alpha"`
+	Solver  Solver  `json:"solver,omitempty"`
+	Tol     float64 `json:"tol,omitempty"`
+	MaxIter int     `json:"max_iter,omitempty"`
+}
+
+type linearState struct {
+	Coef      []float64 `json:"coef"`
+	Intercept float64   `json:"intercept"`
+	Info      SolveInfo `json:"solve"`
+}
+
+type gbdtState struct {
+	NumFeatures   int       `json:"num_features"`
+	BaseScore     float64   `json:"base_score"`
+	BestIteration int       `json:"best_iteration"`
+	TrainRMSE     []float64 `json:"train_rmse,omitempty"`
+	ValRMSE       []float64 `json:"val_rmse,omitempty"`
+	Trees         []Tree    `json:"trees"`
+}
+
+// document is the JSON layout of a model file.
+type document struct {
+	Format    string             `json:"format"`
+	Version   int                `json:"version"`
+	Kind      string             `json:"kind"`
+	CreatedAt time.Time          `json:"created_at"`
+	Target    string             `json:"target,omitempty"`
+	Params    json.RawMessage    `json:"params"`
+	Linear    *linearState       `json:"linear,omitempty"`
+	GBDT      *gbdtState         `json:"gbdt,omitempty"`
+	Encoder   *DictVectorizer    `json:"encoder"`
+	Metrics   map[string]float64 `json:"metrics,omitempty"`
+	Training  map[string]any     `json:"training,omitempty"`
+}
+
+// MarshalJSON writes the bundle as a model document (the layout of SaveModel).
+func (b *Bundle) MarshalJSON() ([]byte, error) {
+	if b.Model == nil || b.Encoder == nil {
+		return nil, fmt.Errorf("bundle without model or encoder: %w", ErrNotFitted)
+	}
+	for _, k := range sortedKeys(b.Metrics) {
+		if v := b.Metrics[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("metric %q is %v: %w", k, v, ErrNotFinite)
+		}
+	}
+	d := document{Format: FormatName, Version: FormatVersion, Kind: b.Model.Kind(), CreatedAt: b.CreatedAt,
+		Target: b.Target, Encoder: b.Encoder, Metrics: b.Metrics, Training: b.Training}
+	var params any
+	switch m := b.Model.(type) {
+	case *LinearRegression:
+		if m.Coef == nil {
+			return nil, fmt.Errorf("linear model: %w", ErrNotFitted)
+		}
+		params = linearParams{Alpha: m.Alpha, Solver: m.Solver, Tol: m.Tol, MaxIter: m.MaxIter}
+		d.Linear = &linearState{Coef: m.Coef, Intercept: m.Intercept, Info: m.Info}
+		if len(m.Coef) != b.Encoder.NumFeatures() {
+			return nil, fmt.Errorf("model has %d coefficients, encoder %d features: %w", len(m.Coef), b.Encoder.NumFeatures(), ErrShape)
+		}
+	case *GBDT:
+		params = m.Params
+		d.GBDT = &gbdtState{NumFeatures: m.NumFeatures, BaseScore: m.BaseScore, BestIteration: m.BestIteration,
+			TrainRMSE: m.TrainRMSE, ValRMSE: m.ValRMSE, Trees: m.Trees}
+		if m.NumFeatures != b.Encoder.NumFeatures() {
+			return nil, fmt.Errorf("model has %d features, encoder %d: %w", m.NumFeatures, b.Encoder.NumFeatures(), ErrShape)
+		}
+	default:
+		return nil, fmt.Errorf("model kind %q cannot be saved: %w", b.Model.Kind(), ErrParam)
+	}
+	raw, err := json.Marshal(params)
+	if err != nil {
+		return nil, err
+	}
+	d.Params = raw
+	return json.Marshal(d)
+}
+
+// UnmarshalJSON reads a model document, checking its format and version.
+func (b *Bundle) UnmarshalJSON(data []byte) error {
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return fmt.Errorf("%v: %w", err, ErrFormat)
+	}
+	if head.Format != FormatName {
+		return fmt.Errorf("format %q, want %q: %w", head.Format, FormatName, ErrFormat)
+	}
+	if head.Version > FormatVersion {
+		return fmt.Errorf("version %d is newer than %d, the newest this build reads; upgrade golem: %w", head.Version, FormatVersion, ErrVersion)
+	}
+	if head.Version < 1 {
+		return fmt.Errorf("version %d: %w", head.Version, ErrFormat)
+	}
+	var d document
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&d); err != nil {
+		return fmt.Errorf("%v: %w", err, ErrFormat)
+	}
+	if d.Encoder == nil || d.Encoder.columns == nil {
+		return fmt.Errorf("no encoder: %w", ErrFormat)
+	}
+	out := Bundle{Encoder: d.Encoder, Target: d.Target, Metrics: d.Metrics, Training: d.Training, CreatedAt: d.CreatedAt}
+	nf := d.Encoder.NumFeatures()
+	switch d.Kind {
+	case KindLinear:
+		if d.Linear == nil {
+			return fmt.Errorf("linear model without coefficients: %w", ErrFormat)
+		}
+		var p linearParams
+		if err := json.Unmarshal(d.Params, &p); err != nil {
+			return fmt.Errorf("params: %v: %w", err, ErrFormat)
+		}
+		if len(d.Linear.Coef) != nf {
+			return fmt.Errorf("%d coefficients for %d encoder features: %w", len(d.Linear.Coef), nf, ErrFormat)
+		}
+		out.Model = &LinearRegression{Alpha: p.Alpha, Solver: p.Solver, Tol: p.Tol, MaxIter: p.MaxIter,
+			Coef: d.Linear.Coef, Intercept: d.Linear.Intercept, Info: d.Linear.Info}
+	case KindGBDT:
+		if d.GBDT == nil {
+			return fmt.Errorf("gbdt model without trees: %w", ErrFormat)
+		}
+		var p GBDTParams
+		if err := json.Unmarshal(d.Params, &p); err != nil {
+			return fmt.Errorf("params: %v: %w", err, ErrFormat)
+		}
+		m := &GBDT{Params: p, NumFeatures: d.GBDT.NumFeatures, BaseScore: d.GBDT.BaseScore, Trees: d.GBDT.Trees,
+			BestIteration: d.GBDT.BestIteration, TrainRMSE: d.GBDT.TrainRMSE, ValRMSE: d.GBDT.ValRMSE}
+		if m.NumFeatures != nf {
+			return fmt.Errorf("model of %d features, encoder of %d: %w", m.NumFeatures, nf, ErrFormat)
+		}
+		if m.Trees == nil {
+			m.Trees = []Tree{}
+		}
+		if err := m.validateTrees(); err != nil {
+			return err
+		}
+		out.Model = m
+	default:
+		return fmt.Errorf("unknown model kind %q: %w", d.Kind, ErrFormat)
+	}
+	*b = out
+	return nil
+}
+
+// SaveModel writes the bundle to path as one JSON document, atomically: a
+// temporary file in the same folder is written, synced and renamed.
+func SaveModel(path string, b *Bundle) error {
+	if b == nil {
+		return fmt.Errorf("save model %q: nil bundle: %w", path, ErrNotFitted)
+	}
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = time.Now().UTC().Truncate(time.Second)
+	}
+	data, err := json.MarshalIndent(b, "", " ")
+	if err != nil {
+		return fmt.Errorf("save model %q: %w", path, err)
+	}
+	data = append(data, '\n')
+	if err := writeAtomic(path, data); err != nil {
+		return fmt.Errorf("save model %q: %w", path, err)
+	}
+	return nil
+}
+
+// LoadModel reads a model file written by SaveModel. Errors name the file.
+func LoadModel(path string) (*Bundle, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	var b Bundle
+	if err := json.Unmarshal(data, &b); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("load model %q: broken or truncated file (%v): %w", path, err, ErrFormat)
+		}
+		return nil, fmt.Errorf("load model %q: %w", path, err)
+	}
+	return &b, nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil { // persist the rename; best effort
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
