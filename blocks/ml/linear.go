@@ -28,7 +28,7 @@ const AutoCGFeatures = 2000
 // tinyRidge is the ridge added to the column-scaled normal equations (whose
 // diagonal is 1) so that Cholesky succeeds on rank-deficient problems; the
 // refinement that follows removes its effect.
-const tinyRidge = 1e-9
+const tinyRidge = 1e-7
 
 // LinearRegression is least-squares linear regression with an intercept, and
 // ridge regression when Alpha > 0 (the intercept is never penalised, as in
