@@ -21,6 +21,21 @@ func (ps *problems) add(line int, format string, args ...any) {
 	ps.errs = append(ps.errs, &Error{File: ps.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
+// parserProblems are the yaml.v3 parser errors whose line is 0-based.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
 var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // addYAML turns a yaml.v3 error ("yaml: line 3: ...", or a TypeError with one
@@ -35,6 +50,9 @@ func (ps *problems) addYAML(err error) {
 	for _, m := range msgs {
 		if sm := lineRE.FindStringSubmatch(m); sm != nil {
 			line, _ := strconv.Atoi(sm[1])
+			if parserProblems[sm[2]] {
+				line++ // yaml.v3 reports parser (not scanner) errors 0-based
+			}
 			ps.add(line, "%s", sm[2])
 			continue
 		}
@@ -107,6 +125,12 @@ func checkKeys(ps *problems, n *yaml.Node, t reflect.Type, where string) {
 		if n.Kind != yaml.MappingNode {
 			return // Decode reports the type error
 		}
+		if t == reflect.TypeOf(Block{}) {
+			where = "block"
+			if name := mapValue(n, "name"); name != nil {
+				where = fmt.Sprintf("block %q", name.Value)
+			}
+		}
 		fields, inline := yamlFields(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -127,9 +151,10 @@ func checkKeys(ps *problems, n *yaml.Node, t reflect.Type, where string) {
 				continue
 			}
 			sub := where
-			if t == reflect.TypeOf(Block{}) {
-				if name := mapValue(n, "name"); name != nil {
-					sub = fmt.Sprintf("block %q", name.Value)
+			if ft.Kind() == reflect.Struct || (ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct) {
+				sub = k.Value
+				if where != "" {
+					sub = where + " " + k.Value
 				}
 			}
 			checkKeys(ps, v, ft, sub)

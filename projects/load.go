@@ -242,8 +242,10 @@ func validatePipeline(ps *problems, dir, folder string, root *yaml.Node, p *Pipe
 	}
 	if cyc := Cycle(p); cyc != nil {
 		line := 0
-		if b := p.Block(cyc[0]); b != nil {
-			line = b.Line
+		for _, name := range cyc {
+			if b := p.Block(name); b != nil && b.Line > 0 && (line == 0 || b.Line < line) {
+				line = b.Line
+			}
 		}
 		ps.add(line, "cycle: %s", strings.Join(cyc, " -> "))
 	}

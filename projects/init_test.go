@@ -1,0 +1,117 @@
+package projects
+
+import (
+	"bytes"
+	"errors"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestInit_Empty(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "My Project")
+	if err := Init(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	p := mustLoad(t, dir)
+	if p.Config.Name != "my_project" || len(p.Pipelines) != 0 {
+		t.Fatalf("project = %+v", p)
+	}
+	for _, f := range Folders {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || !st.IsDir() {
+			t.Errorf("folder %s missing: %v", f, err)
+		}
+	}
+	if gi, _ := os.ReadFile(filepath.Join(dir, ".gitignore")); !strings.Contains(string(gi), ".golem/") {
+		t.Errorf(".gitignore = %q", gi)
+	}
+}
+
+func TestInit_RefusesNonEmptyDir(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"notes.txt": "mine"})
+	for _, ex := range []string{"", "taxi"} {
+		if err := Init(dir, ex); !errors.Is(err, ErrNotEmpty) {
+			t.Fatalf("Init(%q) = %v, want ErrNotEmpty", ex, err)
+		}
+	}
+	if err := Init(t.TempDir(), "nope"); err == nil || !strings.Contains(err.Error(), "taxi") {
+		t.Fatalf("unknown example: %v", err)
+	}
+}
+
+func TestInit_TaxiExample(t *testing.T) {
+	dir := t.TempDir()
+	if err := Init(dir, "taxi"); err != nil {
+		t.Fatal(err)
+	}
+	p := mustLoad(t, dir)
+	pl, err := p.Pipeline("data_preparation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(pl.BlockNames(), ","); got != "notes,ingest,prepare,export_trips" {
+		t.Fatalf("blocks = %s", got)
+	}
+	for _, v := range []string{"source", "months", "output"} {
+		if _, ok := pl.Variables.Get(v); !ok {
+			t.Errorf("variable %s not declared", v)
+		}
+	}
+	vars, err := pl.ResolveVars(p.Config.Variables, map[string]string{"months": "2023-01..2023-03"})
+	if err != nil || vars["source"] != "data/green" {
+		t.Fatalf("vars = %v, %v", vars, err)
+	}
+	for _, f := range []string{"data/green/2023/01.parquet", "data/green/2023/02.parquet", "data/green/2023/03.parquet",
+		"utils/cleaning/cleaning.go", "transformers/prepare.go", ".gitignore"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	// The embedded pipeline.yaml is in canonical form: saving it changes nothing.
+	before, _ := os.ReadFile(filepath.Join(dir, pl.Path()))
+	if err := p.SavePipeline(pl); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, pl.Path()))
+	if !bytes.Equal(before, after) {
+		t.Fatalf("example pipeline.yaml is not canonical; canonical form:\n%s", after)
+	}
+}
+
+// TestExampleSources checks the example's Go sources: gofmt-formatted, and
+// free of syntax yaegi v0.16.1 cannot run (range over int, min/max builtins,
+// generics).
+func TestExampleSources(t *testing.T) {
+	err := fs.WalkDir(examples, "examples", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(path, ".go.txt") {
+			return err
+		}
+		src, _ := examples.ReadFile(path)
+		formatted, err := format.Source(src)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		if !bytes.Equal(formatted, src) {
+			t.Errorf("%s is not gofmt-formatted", path)
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), path, src, parser.AllErrors); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		for _, bad := range []string{"range len", "min(", "max(", "[T ", "[T any]"} {
+			if strings.Contains(string(src), bad) {
+				t.Errorf("%s uses %q, which yaegi v0.16.1 cannot run", path, bad)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
