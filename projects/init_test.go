@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/golemlabs/golem/blocks"
 )
 
 func TestInit_Empty(t *testing.T) {
@@ -71,6 +73,19 @@ func TestInit_TaxiExample(t *testing.T) {
 		"utils/cleaning/cleaning.go", "transformers/prepare.go", ".gitignore"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	// Every block passes the block pre-check (imports, syntax, entry signature).
+	for _, b := range pl.Blocks {
+		if b.Kind == Markdown {
+			continue
+		}
+		src, err := p.ReadFile(b.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := blocks.ParseSource(b.File, src, blocks.Kind(b.Kind)); err != nil {
+			t.Errorf("block %s: %v", b.Name, err)
 		}
 	}
 	// The embedded pipeline.yaml is in canonical form: saving it changes nothing.
