@@ -89,7 +89,7 @@ func Green(w io.Writer, year int, month time.Month, rows int, seed uint64) error
 			do = pickZone()
 		}
 		// Pickup: uniform day, hours weighted towards daytime.
-		at := start.Add(time.Duration(rng.Int64N(int64(span / time.Second))) * time.Second)
+		at := start.Add(time.Duration(rng.Int64N(int64(span/time.Second))) * time.Second)
 		if h := at.Hour(); h < 6 && rng.Float64() < 0.6 {
 			at = at.Add(time.Duration(6+rng.IntN(10)) * time.Hour)
 			if !at.Before(end) {
