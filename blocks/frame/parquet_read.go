@@ -202,7 +202,7 @@ const (
 // pqCol is one top-level leaf column of a file.
 type pqCol struct {
 	name   string
-	leaf   int   // column chunk index
+	leaf   int // column chunk index
 	kind   srcKind
 	typ    Type  // frame type
 	scale  int64 // timestamp/duration: multiply (>0) or divide (<0) to get micros
@@ -260,6 +260,15 @@ func openParquetBytes(data []byte) (pf *pqFile, err error) {
 			classify(fld.Type(), &c)
 		}
 		pf.cols = append(pf.cols, c)
+	}
+	if v, ok := f.Lookup(durationKey); ok {
+		for _, n := range strings.Split(v, "\x1f") {
+			for i := range pf.cols {
+				if pf.cols[i].name == n && pf.cols[i].typ == Int64 {
+					pf.cols[i].typ = Duration
+				}
+			}
+		}
 	}
 	return pf, nil
 }

@@ -1,0 +1,113 @@
+package frame
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Sort returns the frame sorted by one column, ascending unless desc; the
+// sort is stable and nulls come last.
+func (f *Frame) Sort(col string, desc bool) *Frame {
+	return f.SortBy([]string{col}, []bool{desc})
+}
+
+// SortBy returns the frame sorted by several columns; desc[i] (missing means
+// false) makes column i descending. The sort is stable and nulls come last
+// in every column, whatever the direction.
+func (f *Frame) SortBy(cols []string, desc []bool) *Frame {
+	if len(desc) > len(cols) {
+		failMsg("SortBy", ErrLength, "%d directions for %d columns", len(desc), len(cols))
+	}
+	keys := make([]*Series, len(cols))
+	for i, n := range cols {
+		keys[i] = f.cols[f.mustIndex("SortBy", n)]
+	}
+	idx := sortIndex(keys, desc, f.rows)
+	if idx == nil {
+		return f
+	}
+	return f.take(idx)
+}
+
+// sortIndex returns the stable sorting permutation of the rows by keys, or
+// nil when the rows are already in order.
+func sortIndex(keys []*Series, desc []bool, n int) []int {
+	cmps := make([]func(a, b int) int, len(keys))
+	for i, s := range keys {
+		d := i < len(desc) && desc[i]
+		cmps[i] = s.comparator(d)
+	}
+	less := func(a, b int) int {
+		for _, c := range cmps {
+			if r := c(a, b); r != 0 {
+				return r
+			}
+		}
+		return cmp.Compare(a, b) // stability
+	}
+	sorted := true
+	for i := 1; i < n; i++ {
+		if less(i-1, i) > 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return nil
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, less)
+	return idx
+}
+
+// comparator returns a row comparison for s with nulls last.
+func (s *Series) comparator(desc bool) func(a, b int) int {
+	var c func(a, b int) int
+	switch s.typ {
+	case Int64, Timestamp, Duration:
+		v := s.ints
+		c = func(a, b int) int { return cmp.Compare(v[a], v[b]) }
+	case Float64:
+		v := s.floats
+		c = func(a, b int) int { return cmp.Compare(v[a], v[b]) }
+	case String:
+		v := s.strs
+		c = func(a, b int) int { return strings.Compare(v[a], v[b]) }
+	case Bool:
+		v := s.bools
+		c = func(a, b int) int {
+			x, y := 0, 0
+			if v[a] {
+				x = 1
+			}
+			if v[b] {
+				y = 1
+			}
+			return x - y
+		}
+	}
+	if desc {
+		asc := c
+		c = func(a, b int) int { return -asc(a, b) }
+	}
+	if s.valid == nil {
+		return c
+	}
+	valid := s.valid
+	return func(a, b int) int {
+		va, vb := valid[a], valid[b]
+		switch {
+		case va && vb:
+			return c(a, b)
+		case va:
+			return -1
+		case vb:
+			return 1
+		}
+		return 0
+	}
+}
