@@ -3,7 +3,6 @@ package history
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,7 +16,7 @@ import (
 
 // Bucket names.
 var (
-	bucketRuns       = []byte("runs")        // id → JSON PipelineRun
+	bucketRuns       = []byte("runs")        // id → encoded PipelineRun (codec.go)
 	bucketByPipeline = []byte("by_pipeline") // pipeline \x00 id → status
 	bucketByStatus   = []byte("by_status")   // status \x00 id → nil
 	bucketFires      = []byte("fires")       // pipeline \x00 trigger → RFC 3339 time of the last fire
@@ -84,23 +83,32 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.withDB(ctx, false, func(db *bolt.DB) error { return db.View(fn) })
+	return s.withDB(ctx, false, 0, func(db *bolt.DB) error { return db.View(fn) })
+}
+
+// scan is view for transactions that read much of the file: the mapping is
+// prefaulted in one go (MAP_POPULATE), because bbolt maps with MADV_RANDOM
+// and a fresh mapping otherwise takes one page fault per 4 KiB page read.
+func (s *Store) scan(ctx context.Context, fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.withDB(ctx, false, mapPopulate, func(db *bolt.DB) error { return db.View(fn) })
 }
 
 // update runs fn in a write transaction on a freshly opened database.
 func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.withDB(ctx, true, func(db *bolt.DB) error { return db.Update(fn) })
+	return s.withDB(ctx, true, 0, func(db *bolt.DB) error { return db.Update(fn) })
 }
 
-func (s *Store) withDB(ctx context.Context, write bool, fn func(*bolt.DB) error) error {
+func (s *Store) withDB(ctx context.Context, write bool, mmapFlags int, fn func(*bolt.DB) error) error {
 	unlock, err := fileLock(ctx, s.path+".lock", write, s.opts.LockTimeout)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.opts.LockTimeout, ReadOnly: !write})
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.opts.LockTimeout, ReadOnly: !write, MmapFlags: mmapFlags})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return fmt.Errorf("%w: %s: %w", ErrLocked, s.path, err)
 	}
@@ -122,11 +130,7 @@ func key(prefix string, id string) []byte {
 }
 
 func putRun(tx *bolt.Tx, r *PipelineRun) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketRuns).Put([]byte(r.ID), data)
+	return tx.Bucket(bucketRuns).Put([]byte(r.ID), encodeRun(r))
 }
 
 func getRun(tx *bolt.Tx, id string) (*PipelineRun, error) {
@@ -135,7 +139,7 @@ func getRun(tx *bolt.Tx, id string) (*PipelineRun, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
 	var r PipelineRun
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := decodeRun(data, &r); err != nil {
 		return nil, fmt.Errorf("decode run %s: %w", id, err)
 	}
 	return &r, nil
@@ -277,7 +281,11 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*PipelineRun, error) {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidStatus, f.Status)
 	}
 	var out []*PipelineRun
-	err := s.view(ctx, func(tx *bolt.Tx) error {
+	read := s.view
+	if f.Limit == 0 || f.Limit > 500 {
+		read = s.scan
+	}
+	err := read(ctx, func(tx *bolt.Tx) error {
 		runs := tx.Bucket(bucketRuns)
 		add := func(id []byte) error {
 			data := runs.Get(id)
@@ -285,7 +293,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*PipelineRun, error) {
 				return nil // index ahead of data cannot happen in one tx; be lenient
 			}
 			var r PipelineRun
-			if err := json.Unmarshal(data, &r); err != nil {
+			if err := decodeRun(data, &r); err != nil {
 				return fmt.Errorf("decode run %s: %w", id, err)
 			}
 			out = append(out, &r)
@@ -319,7 +327,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*PipelineRun, error) {
 			}
 			for ; k != nil && !full(); k, v = c.Prev() {
 				var r PipelineRun
-				if err := json.Unmarshal(v, &r); err != nil {
+				if err := decodeRun(v, &r); err != nil {
 					return fmt.Errorf("decode run %s: %w", k, err)
 				}
 				out = append(out, &r)
