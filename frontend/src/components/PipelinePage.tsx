@@ -1,0 +1,233 @@
+import { useCallback, useEffect, useReducer, useState } from 'react'
+import { api, ApiError, errorText, type ErrorBody, type Pipeline, type RunMode } from '../lib/api'
+import { initialRunState, reduceRun, seedFromRun, type RunState, type WSMessage } from '../lib/runs'
+import { href, useApp, useLocalStorage, useWS } from '../lib/hooks'
+import { fmtDuration } from '../lib/format'
+import { StatusPill } from './StatusPill'
+import { BlockCell } from './BlockCell'
+import { AddBlock } from './AddBlock'
+import { VariablesPanel } from './VariablesPanel'
+import { DagView } from './DagView'
+
+type Action = { t: 'ws'; m: WSMessage } | { t: 'seed'; run: Parameters<typeof seedFromRun>[1] }
+
+function reducer(s: RunState, a: Action): RunState {
+  return a.t === 'ws' ? reduceRun(s, a.m) : seedFromRun(s, a.run)
+}
+
+export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 'dag' }) {
+  const { toast, refreshProject } = useApp()
+  const [pipeline, setPipeline] = useState<Pipeline | null>(null)
+  const [loadErr, setLoadErr] = useState<string | null>(null)
+  const [runs, dispatch] = useReducer(reducer, name, initialRunState)
+  const [planError, setPlanError] = useState<ErrorBody | null>(null)
+  const [vars, setVars] = useLocalStorage<Record<string, string>>(`golem.vars.${name}`, {})
+  const [showVars, setShowVars] = useState(true)
+
+  const load = useCallback(() => {
+    api
+      .pipeline(name)
+      .then((p) => {
+        setPipeline(p)
+        setLoadErr(null)
+      })
+      .catch((e) => setLoadErr(errorText(e)))
+  }, [name])
+
+  const loadRuns = useCallback(() => {
+    api
+      .runs(name)
+      .then((rs) => {
+        // Oldest first so the newest wins.
+        for (const r of [...rs].reverse().slice(-5)) dispatch({ t: 'seed', run: r })
+      })
+      .catch(() => {})
+  }, [name])
+
+  useEffect(() => {
+    load()
+    loadRuns()
+  }, [load, loadRuns])
+
+  useWS((m) => {
+    dispatch({ t: 'ws', m })
+    if (m.type === 'reconnected') {
+      load()
+      loadRuns()
+    } else if (m.type === 'pipeline_changed' && m.pipeline === name) {
+      if (m.version === '') setLoadErr(`pipeline ${name} was deleted`)
+      else if (m.version !== pipeline?.version) load()
+    } else if (m.type === 'file_changed' && pipeline?.blocks.some((b) => b.file === m.path)) {
+      load()
+    } else if (m.type === 'run_finished' && m.pipeline === name) {
+      load()
+    } else if (m.type === 'run_started' && m.pipeline === name) {
+      setPlanError(null)
+    }
+  })
+
+  const run = useCallback(
+    async (mode: RunMode, block?: string) => {
+      setPlanError(null)
+      const used: Record<string, string> = {}
+      for (const [k, v] of Object.entries(vars)) if (v !== '' && pipeline?.variables?.[k]) used[k] = v
+      try {
+        await api.run(name, mode, block, used)
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 422) setPlanError(e.body)
+        else toast(errorText(e))
+      }
+    },
+    [name, vars, pipeline, toast],
+  )
+
+  const cancel = async () => {
+    if (!runs.activeRun) return
+    try {
+      await api.cancelRun(runs.activeRun)
+    } catch (e) {
+      toast(errorText(e))
+    }
+  }
+
+  const changed = (p?: Pipeline) => {
+    if (p && p.blocks) setPipeline(p)
+    else load()
+    refreshProject()
+  }
+
+  const move = async (block: string, dir: -1 | 1) => {
+    if (!pipeline) return
+    const names = pipeline.blocks.map((b) => b.name)
+    const i = names.indexOf(block)
+    const j = i + dir
+    if (i < 0 || j < 0 || j >= names.length) return
+    ;[names[i], names[j]] = [names[j], names[i]]
+    try {
+      changed(await api.reorder(name, names))
+    } catch (e) {
+      toast(errorText(e))
+    }
+  }
+
+  if (loadErr && !pipeline)
+    return (
+      <div className="page">
+        <div className="banner error" data-testid="pipeline-error">
+          {loadErr}
+        </div>
+      </div>
+    )
+  if (!pipeline) return <div className="page muted pad">Loading {name}…</div>
+
+  const running = !!runs.activeRun
+  const names = pipeline.blocks.map((b) => b.name)
+
+  return (
+    <div className="page pipeline-page" data-testid="pipeline-page">
+      <header className="page-head sticky">
+        <div className="head-title">
+          <div className="crumbs">
+            <a href={href({ page: 'project' })}>Pipelines</a> /
+          </div>
+          <h1 data-testid="pipeline-name">{pipeline.name}</h1>
+          {pipeline.description && <span className="muted small desc">{pipeline.description}</span>}
+        </div>
+        <div className="tabs">
+          <a
+            className={`tab${view === 'notebook' ? ' active' : ''}`}
+            href={href({ page: 'pipeline', name, view: 'notebook' })}
+            data-testid="tab-notebook"
+          >
+            Notebook
+          </a>
+          <a
+            className={`tab${view === 'dag' ? ' active' : ''}`}
+            href={href({ page: 'pipeline', name, view: 'dag' })}
+            data-testid="tab-dag"
+          >
+            DAG
+          </a>
+        </div>
+        <div className="row gap-s">
+          {runs.runStatus && (
+            <span className="row gap-s small muted" data-testid="run-status">
+              run <StatusPill status={runs.runStatus} testId="run-status-pill" />
+              {runs.runDuration !== undefined && !running && fmtDuration(runs.runDuration)}
+            </span>
+          )}
+          <button
+            className="btn xs ghost"
+            onClick={() => setShowVars(!showVars)}
+            data-testid="toggle-variables"
+            title="Variables panel"
+          >
+            Variables
+          </button>
+          {running && (
+            <button className="btn danger" onClick={cancel} data-testid="cancel-run">
+              ■ Cancel
+            </button>
+          )}
+          <button
+            className="btn primary"
+            onClick={() => run('pipeline')}
+            disabled={running || pipeline.blocks.length === 0}
+            data-testid="run-pipeline"
+          >
+            ▶ Run pipeline
+          </button>
+        </div>
+      </header>
+      {planError && (
+        <div className="banner error mono" data-testid="plan-error">
+          <button className="close" onClick={() => setPlanError(null)}>
+            ×
+          </button>
+          {errorText(new ApiError(422, planError))}
+        </div>
+      )}
+      {runs.runError && runs.runStatus === 'failed' && !planError && (
+        <div className="banner error mono small" data-testid="run-error">
+          {runs.runError.message}
+        </div>
+      )}
+      <div className="pipeline-body">
+        <div className="notebook-col">
+          {view === 'dag' ? (
+            <DagView pipeline={pipeline} runs={runs} onChanged={changed} />
+          ) : (
+            <div className="notebook" data-testid="notebook">
+              {pipeline.blocks.length === 0 && (
+                <div className="empty">This pipeline has no blocks yet: add a data loader below.</div>
+              )}
+              {pipeline.blocks.map((b, i) => (
+                <BlockCell
+                  key={`${b.name}|${b.file}`}
+                  pipeline={name}
+                  block={b}
+                  names={names}
+                  index={i}
+                  count={pipeline.blocks.length}
+                  run={runs.blocks[b.name]}
+                  pipelineRunning={running}
+                  planError={planError && (planError.file === b.file || planError.message.includes(`block ${b.name}`)) ? planError : null}
+                  onRun={run}
+                  onCancel={cancel}
+                  onChanged={changed}
+                  onMove={(d) => move(b.name, d)}
+                />
+              ))}
+              <AddBlock pipeline={pipeline} onAdded={() => changed()} />
+            </div>
+          )}
+        </div>
+        {showVars && (
+          <aside className="side-panel">
+            <VariablesPanel pipeline={pipeline} values={vars} setValues={setVars} onChanged={changed} />
+          </aside>
+        )}
+      </div>
+    </div>
+  )
+}

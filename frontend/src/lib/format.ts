@@ -1,0 +1,65 @@
+// Small formatting helpers shared by components.
+
+export function fmtCell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v)
+    const a = Math.abs(v)
+    if (a !== 0 && (a < 1e-4 || a >= 1e12)) return v.toExponential(4)
+    return String(Math.round(v * 1e6) / 1e6)
+  }
+  if (typeof v === 'object') return JSON.stringify(v)
+  return String(v)
+}
+
+export function fmtDuration(ms?: number): string {
+  if (ms === undefined || ms === null) return ''
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60000) return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`
+  const m = Math.floor(ms / 60000)
+  return `${m}m${Math.round((ms % 60000) / 1000)}s`
+}
+
+export function fmtCount(n?: number): string {
+  if (n === undefined || n === null) return ''
+  return n.toLocaleString('en-US')
+}
+
+export function fmtTime(iso?: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const now = Date.now()
+  const s = (now - d.getTime()) / 1000
+  if (s < 60) return 'just now'
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`
+  return d.toLocaleString()
+}
+
+export const KIND_LABEL: Record<string, string> = {
+  data_loader: 'Data loader',
+  transformer: 'Transformer',
+  data_exporter: 'Data exporter',
+  custom: 'Custom',
+  sensor: 'Sensor',
+  markdown: 'Markdown',
+}
+
+export const KIND_COLOR: Record<string, string> = {
+  data_loader: '#3b82f6',
+  transformer: '#a855f7',
+  data_exporter: '#f59e0b',
+  custom: '#14b8a6',
+  sensor: '#ec4899',
+  markdown: '#64748b',
+}
+
+/** toBlockName turns free text into a valid block/pipeline name ([a-z0-9_]+). */
+export function toName(s: string): string {
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+}
