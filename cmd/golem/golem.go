@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// errSilent marks an error already reported to the user; main only sets the exit code.
+var errSilent = errors.New("already reported")
+
+// errUsage marks a command-line mistake (exit code 2).
+var errUsage = errors.New("usage")
+
+const usage = `golem — block-based pipelines in Go
+
+Usage:
+  golem init DIR [--example taxi]          scaffold a project
+  golem run DIR PIPELINE [flags]           run a pipeline headless (golem run -h for flags)
+  golem start [DIR] [--port 6789] [--host 127.0.0.1]   the browser editor and the scheduler
+  golem runs DIR [PIPELINE] [--json]       list recorded runs
+  golem logs DIR RUN [--block NAME]        print a run's logs
+  golem version                            print the version
+`
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// run dispatches to a subcommand; it is main without the process around it, for tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: no command", errUsage)
+	}
+	cmds := map[string]command{
+		"init": runInit,
+		"run":  runRun,
+		"version": func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+			fmt.Fprintln(stdout, "golem", version)
+			return nil
+		},
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+	}
+	return cmd(ctx, args[1:], stdout, stderr)
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+// parseInterspersed parses flags that may come before, between or after positional arguments,
+// as `golem run DIR PIPELINE --var k=v` needs; it returns the positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %w", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// varsFlag collects repeated --var k=v flags.
+type varsFlag map[string]string
+
+func (v varsFlag) String() string { return "" }
+
+func (v varsFlag) Set(s string) error {
+	k, val, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(k) == "" {
+		return fmt.Errorf("--var %q: want name=value", s)
+	}
+	v[strings.TrimSpace(k)] = val
+	return nil
+}
+
+// listFlag collects a repeated string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	*l = append(*l, s)
+	return nil
+}

@@ -1,0 +1,336 @@
+package runtime
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/parser"
+	"io/fs"
+	"os"
+	"path"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/golemlabs/golem/blocks"
+	"github.com/golemlabs/golem/runtime/symbols"
+)
+
+// BlockError is a block failure located in the user's code.
+type BlockError struct {
+	Block   string `json:"block"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Message string `json:"message"`
+	Stack   string `json:"stack,omitempty"`
+	Err     error  `json:"-"`
+}
+
+func (e *BlockError) Error() string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d:%d: block %q: %s", e.File, e.Line, e.Col, e.Block, e.Message)
+	case e.File != "":
+		return fmt.Sprintf("%s: block %q: %s", e.File, e.Block, e.Message)
+	}
+	return fmt.Sprintf("block %q: %s", e.Block, e.Message)
+}
+
+func (e *BlockError) Unwrap() error { return e.Err }
+
+// runPkg is the import path of the per-run package through which the host hands a block its
+// inputs and receives its results.
+const runPkg = "golemrun"
+
+// srcFS serves a project's utils/ folder to yaegi as GOPATH/src/utils (GoPath ".").
+type srcFS struct{ root fs.FS }
+
+func (s srcFS) Open(name string) (fs.File, error) {
+	rest, ok := strings.CutPrefix(name, "src/")
+	if !ok || !strings.HasPrefix(rest, "utils") {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return s.root.Open(rest)
+}
+
+// interpreter is one fresh yaegi interpreter running one block.
+type interpreter struct {
+	i      *interp.Interpreter
+	node   *Node
+	stderr bytes.Buffer
+	mu     sync.Mutex // guards result
+	out    any
+	err    error
+	pw     *os.File
+	done   chan struct{}
+	// imported is set once the per-run package is imported; later calls only replace its values.
+	imported bool
+}
+
+// newInterpreter prepares an interpreter for node with the block's stdout and stderr going to log.
+func newInterpreter(projectDir string, node *Node, log func(string)) (*interpreter, error) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	it := &interpreter{node: node, pw: pw, done: make(chan struct{})}
+	go func() {
+		defer close(it.done)
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			log(sc.Text())
+		}
+		pr.Close()
+	}()
+	it.i = interp.New(interp.Options{
+		GoPath:               ".",
+		SourcecodeFilesystem: srcFS{root: os.DirFS(projectDir)},
+		Stdout:               pw,
+		Stderr:               &lockedWriter{w: &it.stderr},
+		Env:                  []string{},
+	})
+	if err := it.i.Use(stdlib.Symbols); err != nil {
+		it.close()
+		return nil, err
+	}
+	if err := it.i.Use(symbols.Symbols); err != nil {
+		it.close()
+		return nil, err
+	}
+	return it, nil
+}
+
+// close releases the interpreter's pipe and waits for its last log lines.
+func (it *interpreter) close() {
+	it.pw.Close()
+	<-it.done
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// load compiles and executes the block's source, defining its package.
+func (it *interpreter) load(ctx context.Context) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = it.crash(r)
+		}
+	}()
+	f, err := parser.ParseFile(it.i.FileSet(), it.node.Source.File, it.node.Code, parser.ParseComments)
+	if err != nil {
+		return it.userError(err)
+	}
+	prog, err := it.i.CompileAST(f)
+	if err != nil {
+		return it.userError(err)
+	}
+	if _, err := it.i.ExecuteWithContext(ctx, prog); err != nil {
+		return it.userError(err)
+	}
+	return nil
+}
+
+// crash turns a panic of the interpreter itself (not of user code) into a block error.
+func (it *interpreter) crash(r any) error {
+	return &BlockError{
+		Block: it.node.Name(), File: it.node.Source.File, Line: 1, Col: 1,
+		Message: fmt.Sprintf("the block interpreter cannot run this file (%v); Go 1.21+ syntax such as range over an int or a function, min/max or generic package-level variables is not supported", r),
+	}
+}
+
+// entryType returns the reflect type of the named function of the block's package.
+func (it *interpreter) funcType(ctx context.Context, name string) (t reflect.Type, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = it.crash(r)
+		}
+	}()
+	v, err := it.i.EvalWithContext(ctx, it.qualified(name))
+	if err != nil {
+		return nil, it.userError(err)
+	}
+	if v.Kind() != reflect.Func {
+		return nil, &BlockError{Block: it.node.Name(), File: it.node.Source.File, Message: name + " is not a function"}
+	}
+	return v.Type(), nil
+}
+
+func (it *interpreter) qualified(name string) string {
+	if it.node.Source.Package == "main" {
+		return name
+	}
+	return it.node.Source.Package + "." + name
+}
+
+// call runs fn(args...) through EvalWithContext so that cancellation and timeouts stop it, and
+// returns its value (if any) and error.
+func (it *interpreter) call(ctx context.Context, fn string, args []reflect.Value, results int) (out any, err error) {
+	exports := map[string]reflect.Value{}
+	names := make([]string, len(args))
+	for i, a := range args {
+		name := "In" + strconv.Itoa(i)
+		p := reflect.New(a.Type())
+		p.Elem().Set(a)
+		exports[name] = p.Elem()
+		names[i] = runPkg + "." + name
+	}
+	it.mu.Lock()
+	it.out, it.err = nil, nil
+	it.mu.Unlock()
+	exports["Set"] = reflect.ValueOf(func(v any, err error) {
+		it.mu.Lock()
+		it.out, it.err = v, err
+		it.mu.Unlock()
+	})
+	exports["SetErr"] = reflect.ValueOf(func(err error) {
+		it.mu.Lock()
+		it.err = err
+		it.mu.Unlock()
+	})
+	if err := it.i.Use(interp.Exports{runPkg + "/" + runPkg: exports}); err != nil {
+		return nil, err
+	}
+	setter := "Set"
+	if results == 0 {
+		setter = "SetErr"
+	}
+	src := fmt.Sprintf("%s.%s(%s(%s))", runPkg, setter, it.qualified(fn), strings.Join(names, ", "))
+	if !it.imported {
+		if err := it.eval(ctx, `import "`+runPkg+`"`); err != nil {
+			return nil, err
+		}
+		it.imported = true
+	}
+	err = it.eval(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	if it.err != nil {
+		return it.out, &BlockError{Block: it.node.Name(), File: it.node.Source.File, Message: fmt.Sprintf("%s returned an error: %v", fn, it.err), Err: it.err}
+	}
+	return it.out, nil
+}
+
+func (it *interpreter) eval(ctx context.Context, src string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = it.crash(r)
+		}
+	}()
+	_, err = it.i.EvalWithContext(ctx, src)
+	if err == nil {
+		return nil
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return it.panicError(p)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return it.userError(err)
+}
+
+var posRE = regexp.MustCompile(`^(.+?):(\d+):(\d+): (.*)$`)
+
+// userError turns a compile or evaluation error into a BlockError at its position in the block file.
+func (it *interpreter) userError(err error) error {
+	be := &BlockError{Block: it.node.Name(), File: it.node.Source.File, Message: err.Error(), Err: err}
+	first := strings.SplitN(err.Error(), "\n", 2)[0]
+	if m := posRE.FindStringSubmatch(first); m != nil {
+		be.File = m[1]
+		be.Line, _ = strconv.Atoi(m[2])
+		be.Col, _ = strconv.Atoi(m[3])
+		be.Message = m[4]
+	}
+	return be
+}
+
+// panicError locates a panic of user code: yaegi prints the interpreted call chain to stderr.
+func (it *interpreter) panicError(p interp.Panic) error {
+	be := &BlockError{Block: it.node.Name(), File: it.node.Source.File, Message: "panic: " + fmt.Sprint(p.Value)}
+	if e, ok := p.Value.(error); ok {
+		be.Err = e
+	}
+	var trace []string
+	for _, line := range strings.Split(it.stderr.String(), "\n") {
+		m := posRE.FindStringSubmatch(line)
+		if m == nil || !strings.HasPrefix(m[4], "panic") {
+			continue
+		}
+		if !strings.HasSuffix(m[1], ".go") {
+			continue
+		}
+		trace = append(trace, line)
+		if be.Line == 0 || m[1] == it.node.Source.File && be.File != m[1] {
+			be.File = m[1]
+			be.Line, _ = strconv.Atoi(m[2])
+			be.Col, _ = strconv.Atoi(m[3])
+		}
+	}
+	// Prefer the innermost frame in the block's own file.
+	for _, line := range trace {
+		m := posRE.FindStringSubmatch(line)
+		if m[1] == it.node.Source.File {
+			be.File = m[1]
+			be.Line, _ = strconv.Atoi(m[2])
+			be.Col, _ = strconv.Atoi(m[3])
+			break
+		}
+	}
+	be.Stack = strings.Join(trace, "\n")
+	return be
+}
+
+// convert turns an upstream value into the parameter type t: directly when assignable, through
+// JSON otherwise (values stored as JSON, or maps and structs built by another interpreter).
+func convert(v any, t reflect.Type) (reflect.Value, error) {
+	if v == nil {
+		return reflect.Zero(t), nil
+	}
+	if raw, ok := v.(json.RawMessage); ok {
+		p := reflect.New(t)
+		if err := json.Unmarshal(raw, p.Interface()); err != nil {
+			return reflect.Value{}, fmt.Errorf("decode stored output as %s: %w", t, err)
+		}
+		return p.Elem(), nil
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Type().AssignableTo(t) {
+		return rv, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return reflect.Value{}, fmt.Errorf("cannot pass %T as %s: %w", v, t, err)
+	}
+	p := reflect.New(t)
+	if err := json.Unmarshal(b, p.Interface()); err != nil {
+		return reflect.Value{}, fmt.Errorf("cannot pass %T as %s: %w", v, t, err)
+	}
+	return p.Elem(), nil
+}
+
+// contextValue is the reflect value of a block's *blocks.Context argument.
+func contextValue(c *blocks.Context) reflect.Value { return reflect.ValueOf(c) }
+
+var _ = path.Base

@@ -1,0 +1,493 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/golemlabs/golem/blocks"
+	"github.com/golemlabs/golem/blocks/frame"
+	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/runtime/output"
+	"github.com/golemlabs/golem/runtime/retry"
+)
+
+// Statuses of runs and block runs.
+const (
+	StatusQueued    = "queued"
+	StatusRunning   = "running"
+	StatusSucceeded = "succeeded"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+	StatusSkipped   = "skipped"
+	StatusCached    = "cached"
+	StatusRetrying  = "retrying"
+)
+
+// EventKind names what an Event reports.
+type EventKind string
+
+// Event kinds, in the order a run emits them.
+const (
+	RunStarted    EventKind = "run_started"
+	BlockStarted  EventKind = "block_started"
+	BlockLog      EventKind = "block_log"
+	BlockFinished EventKind = "block_finished"
+	RunFinished   EventKind = "run_finished"
+)
+
+// Event is progress of a run, sent on the channel given to Runner.Run.
+type Event struct {
+	Kind     EventKind     `json:"type"`
+	Time     time.Time     `json:"time"`
+	RunID    string        `json:"run_id"`
+	Pipeline string        `json:"pipeline"`
+	Block    string        `json:"block,omitempty"`
+	Status   string        `json:"status,omitempty"`
+	Line     string        `json:"line,omitempty"`
+	Rows     int           `json:"rows,omitempty"`
+	Cols     int           `json:"cols,omitempty"`
+	Attempt  int           `json:"attempt,omitempty"`
+	Duration time.Duration `json:"duration,omitempty"`
+	Err      *BlockError   `json:"error,omitempty"`
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	RunID    string        `json:"run_id"`
+	Pipeline string        `json:"pipeline"`
+	Status   string        `json:"status"`
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"duration_ns"`
+	Blocks   []BlockResult `json:"blocks"`
+}
+
+// Err returns the first block error of a failed run, or nil.
+func (r *Result) Err() error {
+	for _, b := range r.Blocks {
+		if b.Err != nil {
+			return b.Err
+		}
+	}
+	if r.Status != StatusSucceeded {
+		return fmt.Errorf("run %s %s", r.RunID, r.Status)
+	}
+	return nil
+}
+
+// BlockResult is the outcome of one block in a run.
+type BlockResult struct {
+	Name     string          `json:"name"`
+	Status   string          `json:"status"`
+	Attempts int             `json:"attempts,omitempty"`
+	Duration time.Duration   `json:"duration_ns"`
+	Rows     int             `json:"rows,omitempty"`
+	Cols     int             `json:"cols,omitempty"`
+	GoType   string          `json:"type,omitempty"`
+	Value    json.RawMessage `json:"value,omitempty"` // small JSON outputs only
+	Err      *BlockError     `json:"error,omitempty"`
+	Logs     []string        `json:"-"`
+}
+
+// RunnerOptions configure a Runner.
+type RunnerOptions struct {
+	Store        *output.Store
+	MaxParallel  int           // default for plans that set none; 0 = 2
+	BlockTimeout time.Duration // default for blocks that set none; 0 = no timeout
+	SenseEvery   time.Duration // how often a sensor is polled; 0 = 1s
+	Clock        retry.Clock   // nil = real time
+	MaxLogLines  int           // per block kept in the result; 0 = 10,000
+}
+
+// Runner executes plans.
+type Runner struct {
+	o RunnerOptions
+}
+
+// NewRunner returns a Runner.
+func NewRunner(o RunnerOptions) *Runner {
+	if o.MaxParallel <= 0 {
+		o.MaxParallel = 2
+	}
+	if o.SenseEvery <= 0 {
+		o.SenseEvery = time.Second
+	}
+	if o.Clock == nil {
+		o.Clock = retry.Real{}
+	}
+	if o.MaxLogLines <= 0 {
+		o.MaxLogLines = 10000
+	}
+	return &Runner{o: o}
+}
+
+// NewRunID returns a new, time-ordered run identifier.
+func NewRunID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return time.Now().UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b[:])
+}
+
+type nodeState struct {
+	done   chan struct{}
+	status string
+	value  any
+	res    BlockResult
+}
+
+// Run executes plan and returns its result; events, when not nil, receive progress and must be
+// drained by the caller. A failed block fails the run and skips its downstreams; independent
+// blocks go on. Cancelling ctx stops running blocks promptly.
+func (r *Runner) Run(ctx context.Context, plan *Plan, events chan<- Event) (*Result, error) {
+	return r.RunWithID(ctx, plan, NewRunID(), events)
+}
+
+// RunWithID is Run with a run identifier chosen by the caller (recorded in history beforehand).
+func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events chan<- Event) (*Result, error) {
+	if err := plan.CheckStoredInputs(r.o.Store); err != nil {
+		return nil, err
+	}
+	pipeline := plan.Pipeline.Name
+	res := &Result{RunID: runID, Pipeline: pipeline, Started: time.Now()}
+	var emitMu sync.Mutex
+	emit := func(e Event) {
+		if events == nil {
+			return
+		}
+		e.RunID, e.Pipeline = runID, pipeline
+		if e.Time.IsZero() {
+			e.Time = time.Now()
+		}
+		emitMu.Lock()
+		defer emitMu.Unlock()
+		events <- e
+	}
+	emit(Event{Kind: RunStarted, Status: StatusRunning})
+
+	maxPar := plan.Options.MaxParallel
+	if maxPar <= 0 {
+		maxPar = plan.Pipeline.Settings.MaxParallelBlocks
+	}
+	if maxPar <= 0 {
+		maxPar = plan.Project.Config.Settings.MaxParallelBlocks
+	}
+	if maxPar <= 0 {
+		maxPar = r.o.MaxParallel
+	}
+	runCtx := ctx
+	if t := plan.Pipeline.Settings.Timeout.D(); t > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
+	}
+	sem := make(chan struct{}, maxPar)
+	states := map[string]*nodeState{}
+	for _, n := range plan.Nodes {
+		states[n.Name()] = &nodeState{done: make(chan struct{})}
+	}
+	var wg sync.WaitGroup
+	for _, n := range plan.Nodes {
+		st := states[n.Name()]
+		if !n.Run || n.Source == nil {
+			close(st.done)
+			st.status = ""
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(st.done)
+			st.res = BlockResult{Name: n.Name()}
+			for _, u := range n.Upstream {
+				us := states[u.Name()]
+				<-us.done
+				if us.status != "" && us.status != StatusSucceeded && us.status != StatusCached {
+					st.status = StatusSkipped
+					st.res.Status = StatusSkipped
+					st.res.Err = &BlockError{Block: n.Name(), Message: fmt.Sprintf("skipped: upstream %q %s", u.Name(), us.status)}
+					emit(Event{Kind: BlockFinished, Block: n.Name(), Status: StatusSkipped, Err: st.res.Err})
+					return
+				}
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-runCtx.Done():
+				st.status = StatusCancelled
+				st.res.Status = StatusCancelled
+				emit(Event{Kind: BlockFinished, Block: n.Name(), Status: StatusCancelled})
+				return
+			}
+			defer func() { <-sem }()
+			r.execNode(runCtx, plan, runID, n, states, st, emit)
+		}()
+	}
+	wg.Wait()
+	res.Status = StatusSucceeded
+	for _, n := range plan.Nodes {
+		st := states[n.Name()]
+		if st.status == "" {
+			continue
+		}
+		res.Blocks = append(res.Blocks, st.res)
+		switch st.status {
+		case StatusFailed, StatusSkipped:
+			if res.Status == StatusSucceeded {
+				res.Status = StatusFailed
+			}
+		case StatusCancelled:
+			res.Status = StatusCancelled
+		}
+	}
+	if ctx.Err() != nil {
+		res.Status = StatusCancelled
+	}
+	res.Duration = time.Since(res.Started)
+	emit(Event{Kind: RunFinished, Status: res.Status, Duration: res.Duration})
+	return res, nil
+}
+
+func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event)) {
+	start := time.Now()
+	var logMu sync.Mutex
+	log := func(line string) {
+		logMu.Lock()
+		if len(st.res.Logs) < r.o.MaxLogLines {
+			st.res.Logs = append(st.res.Logs, line)
+		}
+		logMu.Unlock()
+		emit(Event{Kind: BlockLog, Block: n.Name(), Line: line})
+	}
+	emit(Event{Kind: BlockStarted, Block: n.Name(), Status: StatusRunning})
+
+	inputs, err := r.inputs(plan, n, states)
+	var out any
+	if err == nil {
+		policy := r.policy(plan, n)
+		var attempts []retry.Attempt
+		attempts, err = retry.Do(ctx, r.o.Clock, policy, func(ctx context.Context, attempt int) error {
+			if attempt > 1 {
+				emit(Event{Kind: BlockStarted, Block: n.Name(), Status: StatusRetrying, Attempt: attempt})
+				log(fmt.Sprintf("retrying (attempt %d of %d)", attempt, policy.Count+1))
+			}
+			var err error
+			out, err = r.attempt(ctx, plan, runID, n, inputs, log)
+			return err
+		})
+		st.res.Attempts = len(attempts)
+	}
+	st.res.Duration = time.Since(start)
+	if err != nil {
+		st.status = StatusFailed
+		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+			st.status = StatusCancelled
+		}
+		st.res.Status = st.status
+		st.res.Err = asBlockError(n, err)
+		emit(Event{Kind: BlockFinished, Block: n.Name(), Status: st.status, Duration: st.res.Duration, Err: st.res.Err})
+		return
+	}
+	st.value = out
+	if f, ok := out.(*frame.Frame); ok && f != nil {
+		st.res.Rows, st.res.Cols = f.Shape()
+	}
+	if out != nil {
+		st.res.GoType = reflect.TypeOf(out).String()
+		if _, ok := out.(*frame.Frame); !ok {
+			if b, err := json.Marshal(out); err == nil && len(b) <= 4096 {
+				st.res.Value = b
+			}
+		}
+		if _, err := r.o.Store.Save(plan.Pipeline.Name, n.Name(), out, runID); err != nil {
+			st.status = StatusFailed
+			st.res.Status = st.status
+			st.res.Err = asBlockError(n, err)
+			emit(Event{Kind: BlockFinished, Block: n.Name(), Status: st.status, Duration: st.res.Duration, Err: st.res.Err})
+			return
+		}
+	}
+	st.res.Duration = time.Since(start)
+	st.status = StatusSucceeded
+	st.res.Status = st.status
+	emit(Event{Kind: BlockFinished, Block: n.Name(), Status: st.status, Rows: st.res.Rows, Cols: st.res.Cols, Duration: st.res.Duration})
+}
+
+// inputs gathers a node's upstream outputs: from this run, or from the output store.
+func (r *Runner) inputs(plan *Plan, n *Node, states map[string]*nodeState) ([]any, error) {
+	if !n.Source.Kind.TakesInputs() {
+		return nil, nil
+	}
+	var ins []any
+	for _, u := range inputsOf(n) {
+		if u.Run {
+			ins = append(ins, states[u.Name()].value)
+			continue
+		}
+		v, _, err := r.o.Store.Load(plan.Pipeline.Name, u.Name())
+		if err != nil {
+			return nil, fmt.Errorf("load output of upstream %q: %w", u.Name(), err)
+		}
+		ins = append(ins, v)
+	}
+	return ins, nil
+}
+
+func (r *Runner) policy(plan *Plan, n *Node) retry.Policy {
+	rs := n.Block.Retries
+	if rs == nil {
+		rs = plan.Pipeline.Settings.Retries
+	}
+	if rs == nil {
+		rs = plan.Project.Config.Settings.Retries
+	}
+	if rs == nil {
+		return retry.Policy{}
+	}
+	return retry.Policy{Count: rs.Count, Delay: rs.Delay.D(), Backoff: rs.Backoff, MaxDelay: rs.MaxDelay.D(), Jitter: rs.Jitter}
+}
+
+func (r *Runner) timeout(plan *Plan, n *Node) time.Duration {
+	if t := n.Block.Timeout.D(); t > 0 {
+		return t
+	}
+	if t := plan.Project.Config.Settings.BlockTimeout.D(); t > 0 {
+		return t
+	}
+	return r.o.BlockTimeout
+}
+
+// attempt runs a block once in a fresh interpreter, then its Test function.
+func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node, inputs []any, log func(string)) (out any, err error) {
+	timeout := r.timeout(plan, n)
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	it, err := newInterpreter(plan.Project.Dir, n, log)
+	if err != nil {
+		return nil, err
+	}
+	defer it.close()
+	defer func() {
+		if err != nil && ctx.Err() != nil {
+			err = stopError(n, ctx.Err(), timeout, err)
+		}
+	}()
+	if err := it.load(ctx); err != nil {
+		return nil, retry.Permanent(err) // compile errors do not go away on retry
+	}
+	src := n.Source
+	ft, err := it.funcType(ctx, src.Entry.Name)
+	if err != nil {
+		return nil, err
+	}
+	bctx := blocks.NewContext(blocks.ContextOptions{
+		Context: ctx, Vars: plan.Vars, Log: log, ProjectDir: plan.Project.Dir,
+		ExecutionTime: time.Now(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: runID,
+	})
+	args := []reflect.Value{contextValue(bctx)}
+	if ft.NumIn() != len(inputs)+1 {
+		return nil, &BlockError{Block: n.Name(), File: src.File, Line: src.Entry.Pos.Line, Col: src.Entry.Pos.Column,
+			Message: fmt.Sprintf("%s takes %d inputs, got %d", src.Entry.Name, ft.NumIn()-1, len(inputs))}
+	}
+	ups := inputsOf(n)
+	for i, in := range inputs {
+		v, err := convert(in, ft.In(i+1))
+		if err != nil {
+			p := src.Entry.Params[i]
+			return nil, &BlockError{Block: n.Name(), File: src.File, Line: p.Pos.Line, Col: p.Pos.Column,
+				Message: fmt.Sprintf("parameter %d (%s) from upstream %q: %v", i+1, p.Display, ups[i].Name(), err)}
+		}
+		args = append(args, v)
+	}
+	if src.Kind == blocks.Sensor {
+		return r.sense(ctx, it, n, args)
+	}
+	out, err = it.call(ctx, src.Entry.Name, args, len(src.Entry.Results))
+	if err != nil {
+		return nil, err
+	}
+	if src.Test != nil {
+		if err := r.test(ctx, it, n, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (r *Runner) sense(ctx context.Context, it *interpreter, n *Node, args []reflect.Value) (any, error) {
+	for {
+		out, err := it.call(ctx, n.Source.Entry.Name, args, 1)
+		if err != nil {
+			return nil, err
+		}
+		if ok, _ := out.(bool); ok {
+			return true, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-r.o.Clock.After(r.o.SenseEvery):
+		}
+	}
+}
+
+func (r *Runner) test(ctx context.Context, it *interpreter, n *Node, out any) error {
+	tt, err := it.funcType(ctx, "Test")
+	if err != nil {
+		return err
+	}
+	var args []reflect.Value
+	if tt.NumIn() == 1 {
+		v, err := convert(out, tt.In(0))
+		if err != nil {
+			return &BlockError{Block: n.Name(), File: n.Source.File, Line: n.Source.Test.Pos.Line, Message: "Test: " + err.Error()}
+		}
+		args = append(args, v)
+	}
+	if _, err := it.call(ctx, "Test", args, 0); err != nil {
+		var be *BlockError
+		if errors.As(err, &be) && be.Line == 0 {
+			be.Line, be.Col = n.Source.Test.Pos.Line, n.Source.Test.Pos.Column
+			be.Message = "test failed: " + be.Message
+		}
+		return err
+	}
+	return nil
+}
+
+// stopError explains a block stopped by its timeout or by cancellation.
+func stopError(n *Node, ctxErr error, timeout time.Duration, cause error) error {
+	be := asBlockError(n, cause)
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
+		be.Message = fmt.Sprintf("stopped after its timeout of %s", timeout)
+		be.Err = ErrTimeout
+	} else {
+		be.Message = "cancelled"
+		be.Err = ErrCancelled
+	}
+	return be
+}
+
+func asBlockError(n *Node, err error) *BlockError {
+	var be *BlockError
+	if errors.As(err, &be) {
+		return be
+	}
+	for errors.Unwrap(err) != nil && retry.IsPermanent(err) {
+		err = errors.Unwrap(err)
+	}
+	file := ""
+	if n.Source != nil {
+		file = n.Source.File
+	}
+	return &BlockError{Block: n.Name(), File: file, Message: err.Error(), Err: err}
+}
+
+var _ = projects.Markdown
