@@ -39,10 +39,16 @@ func Concat(frames ...*Frame) (*Frame, error) {
 				src := f.cols[i]
 				if src.NullCount() < src.n {
 					src = castTo(src, t)
-					copy(dst.ints[off:], src.ints)
-					copy(dst.floats[off:], src.floats)
-					copy(dst.strs[off:], src.strs)
-					copy(dst.bools[off:], src.bools)
+					switch {
+					case dst.ints != nil:
+						copy(dst.ints[off:], src.ints)
+					case dst.floats != nil:
+						copy(dst.floats[off:], src.floats)
+					case dst.strs != nil:
+						copy(dst.strs[off:], src.strs)
+					case dst.bools != nil:
+						copy(dst.bools[off:], src.bools)
+					}
 					if src.valid == nil {
 						for k := off; k < off+src.n; k++ {
 							valid[k] = true
