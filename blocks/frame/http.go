@@ -13,7 +13,9 @@ func download(url string, opts ReadOptions) ([]byte, error) {
 	client := &http.Client{Timeout: opts.Timeout}
 	delay := opts.RetryDelay
 	var lastErr error
+	attempts := 0
 	for attempt := 0; attempt <= opts.Retries; attempt++ {
+		attempts++
 		if attempt > 0 {
 			time.Sleep(delay)
 			delay *= 2
@@ -27,8 +29,8 @@ func download(url string, opts ReadOptions) ([]byte, error) {
 			break
 		}
 	}
-	if opts.Retries > 0 {
-		return nil, fmt.Errorf("download (after %d attempts): %w", opts.Retries+1, lastErr)
+	if attempts > 1 {
+		return nil, fmt.Errorf("download (after %d attempts): %w", attempts, lastErr)
 	}
 	return nil, fmt.Errorf("download: %w", lastErr)
 }

@@ -1,0 +1,276 @@
+package frame
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func allTypes() *Frame {
+	return MustNew(
+		nulls(NewInts("i", []int64{1, -2, 3}), 1),
+		nulls(NewFloats("f", []float64{1.5, 2.5, -3}), 2),
+		nulls(NewStrings("s", []string{"a", "", "ccc"}), 0),
+		nulls(NewBools("b", []bool{true, false, true}), 1),
+		nulls(NewTimes("t", []time.Time{t0, t0.Add(1500 * time.Microsecond), t0.AddDate(-60, 0, 0)}), 1),
+		nulls(NewDurations("d", []time.Duration{time.Minute, -time.Second, 0}), 2),
+		NewInts("full", []int64{7, 8, 9}),
+	)
+}
+
+func sameFrame(t *testing.T, got, want *Frame) {
+	t.Helper()
+	if strings.Join(got.Columns(), ",") != strings.Join(want.Columns(), ",") {
+		t.Fatalf("columns %v, want %v", got.Columns(), want.Columns())
+	}
+	for i, f := range want.Schema() {
+		if got.Schema()[i] != f {
+			t.Fatalf("schema %v, want %v", got.Schema(), want.Schema())
+		}
+		eqValues(t, got.Col(f.Name), values(want.Col(f.Name)))
+	}
+}
+
+func TestParquet_RoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		f    *Frame
+	}{
+		{"all types with nulls", allTypes()},
+		{"empty", allTypes().Head(0)},
+		{"no columns", MustNew()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, tt.name+".parquet")
+			if err := tt.f.WriteParquet(p); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadParquet(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameFrame(t, got, tt.f)
+		})
+	}
+}
+
+func TestParquet_WritesNaiveMicrosTimestamps(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.parquet")
+	if err := allTypes().WriteParquet(p); err != nil {
+		t.Fatal(err)
+	}
+	pf, err := openParquet(p, ReadOptions{}.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range pf.file.Schema().Fields() {
+		if f.Name() == "t" {
+			if got := f.Type().LogicalType().String(); got != "TIMESTAMP(isAdjustedToUTC=false,unit=MICROS)" {
+				t.Fatalf("logical type %s", got)
+			}
+			return
+		}
+	}
+	t.Fatal("no column t")
+}
+
+func TestParquet_ColumnsProjection(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.parquet")
+	if err := allTypes().WriteParquet(p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadParquetWith(ReadOptions{Columns: []string{"s", "i"}}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFrame(t, got, allTypes().Select("s", "i"))
+	_, err = ReadParquetWith(ReadOptions{Columns: []string{"nope"}}, p)
+	if !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), `no column "nope"`) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestParquet_ManyFilesUnify(t *testing.T) {
+	dir := t.TempDir()
+	a := MustNew(NewInts("id", []int64{1, 2}), NewInts("v", []int64{10, 20}), NewNulls("e", Float64, 2))
+	b := MustNew(NewInts("id", []int64{3}), NewFloats("v", []float64{0.5}), NewFloats("e", []float64{9}), NewStrings("extra", []string{"x"}))
+	if err := a.WriteParquet(filepath.Join(dir, "01.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteParquet(filepath.Join(dir, "02.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "*.parquet"), dir} {
+		got, err := ReadParquet(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eqValues(t, got.Col("id"), []any{int64(1), int64(2), int64(3)})
+		eqValues(t, got.Col("v"), []any{10.0, 20.0, 0.5})
+		eqValues(t, got.Col("e"), []any{nil, nil, 9.0})
+		eqValues(t, got.Col("extra"), []any{nil, nil, "x"})
+	}
+	c := MustNew(NewStrings("id", []string{"x"}))
+	if err := c.WriteParquet(filepath.Join(dir, "03.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadParquet(filepath.Join(dir, "*.parquet"))
+	if !errors.Is(err, ErrSchema) || !strings.Contains(err.Error(), "03.parquet") || !strings.Contains(err.Error(), `column "id"`) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestParquet_Errors(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.parquet")
+	if err := allTypes().WriteParquet(good); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(good)
+	truncated := filepath.Join(dir, "truncated.parquet")
+	os.WriteFile(truncated, data[:len(data)/2], 0o644)
+	garbage := filepath.Join(dir, "garbage.parquet")
+	os.WriteFile(garbage, []byte("this is not parquet at all, sorry"), 0o644)
+	corrupt := filepath.Join(dir, "corrupt.parquet")
+	bad := append([]byte(nil), data...)
+	for i := 4; i < len(bad)/2; i++ {
+		bad[i] ^= 0x5a
+	}
+	os.WriteFile(corrupt, bad, 0o644)
+	tests := []struct {
+		name string
+		path string
+		want []string
+		is   error
+	}{
+		{"missing file", filepath.Join(dir, "nope.parquet"), []string{"read " + filepath.Join(dir, "nope.parquet") + ": ", "no such file"}, os.ErrNotExist},
+		{"glob matches nothing", filepath.Join(dir, "*.csv"), []string{"read " + filepath.Join(dir, "*.csv") + ": no files match"}, ErrNoFiles},
+		{"truncated", truncated, []string{"read " + truncated + ": ", "truncated or corrupt"}, nil},
+		{"garbage", garbage, []string{"read " + garbage + ": ", "not a parquet file"}, nil},
+		{"corrupt pages", corrupt, []string{"read " + corrupt + ": "}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadParquet(tt.path)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			contains(t, err.Error(), tt.want...)
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Fatalf("err %v is not %v", err, tt.is)
+			}
+		})
+	}
+}
+
+func TestParquet_HTTP(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.parquet")
+	if err := allTypes().WriteParquet(p); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	var calls atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ok.parquet", func(w http.ResponseWriter, r *http.Request) { w.Write(data) })
+	mux.HandleFunc("/flaky.parquet", func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			http.Error(w, "try again", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write(data)
+	})
+	mux.HandleFunc("/down.parquet", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusInternalServerError)
+	})
+	mux.HandleFunc("/slow.parquet", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		w.Write(data)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	fast := ReadOptions{RetryDelay: time.Millisecond}
+
+	got, err := ReadParquetWith(fast, srv.URL+"/ok.parquet", srv.URL+"/ok.parquet")
+	if err != nil || got.NumRows() != 6 {
+		t.Fatalf("ok: %v", err)
+	}
+	got, err = ReadParquetWith(fast, srv.URL+"/flaky.parquet")
+	if err != nil || calls.Load() != 2 {
+		t.Fatalf("flaky: %v after %d calls", err, calls.Load())
+	}
+	sameFrame(t, got, allTypes())
+
+	tests := []struct {
+		name string
+		opts ReadOptions
+		path string
+		want []string
+	}{
+		{"5xx exhausts retries", ReadOptions{Retries: 2, RetryDelay: time.Millisecond}, "/down.parquet", []string{"/down.parquet: download (after 3 attempts): HTTP 500"}},
+		{"404 not retried", fast, "/missing.parquet", []string{"/missing.parquet: download: HTTP 404"}},
+		{"timeout", ReadOptions{Timeout: 50 * time.Millisecond, Retries: -1}, "/slow.parquet", []string{"/slow.parquet: download: ", "Timeout"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadParquetWith(tt.opts, srv.URL+tt.path)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			contains(t, err.Error(), append([]string{"read " + srv.URL}, tt.want...)...)
+		})
+	}
+}
+
+func TestCSV_RoundTripAndInference(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "in.csv")
+	os.WriteFile(p, []byte("i,f,b,t,t2,s,empty\n"+
+		"1,1.5,true,2023-01-01T10:00:00Z,2023-01-01 10:00:00,x,\n"+
+		",2,False,,2023-01-02 11:30:00,,\n"+
+		"3,,TRUE,2023-01-01T10:00:00.5Z,,\"a,b\",\n"), 0o644)
+	f, err := ReadCSV(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Field{{"i", Int64}, {"f", Float64}, {"b", Bool}, {"t", Timestamp}, {"t2", Timestamp}, {"s", String}, {"empty", String}}
+	for i, w := range want {
+		if f.Schema()[i] != w {
+			t.Fatalf("schema %v", f.Schema())
+		}
+	}
+	eqValues(t, f.Col("i"), []any{int64(1), nil, int64(3)})
+	eqValues(t, f.Col("f"), []any{1.5, 2.0, nil})
+	eqValues(t, f.Col("b"), []any{true, false, true})
+	eqValues(t, f.Col("t"), []any{t0, nil, t0.Add(500 * time.Millisecond)})
+	eqValues(t, f.Col("t2"), []any{t0, time.Date(2023, 1, 2, 11, 30, 0, 0, time.UTC), nil})
+	eqValues(t, f.Col("s"), []any{"x", nil, "a,b"})
+	eqValues(t, f.Col("empty"), []any{nil, nil, nil})
+
+	out := filepath.Join(dir, "out.csv")
+	src := allTypes().Drop("d")
+	if err := src.WriteCSV(out); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCSVWith(CSVOptions{Types: map[string]Type{"s": String}}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "" and null are the same in CSV.
+	sameFrame(t, back.Drop("s"), src.Drop("s"))
+	eqValues(t, back.Col("s"), []any{nil, nil, "ccc"})
+
+	_, err = ReadCSV(filepath.Join(dir, "nope.csv"))
+	contains(t, err.Error(), "read "+filepath.Join(dir, "nope.csv"))
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("a\nx\n"), 0o644)
+	_, err = ReadCSVWith(CSVOptions{Types: map[string]Type{"a": Int64}}, bad)
+	contains(t, err.Error(), "read "+bad, `column "a" row 1: cannot parse "x" as int64`)
+}
