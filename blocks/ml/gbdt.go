@@ -319,7 +319,7 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 		}
 	}
 	g := &grower{b: b, p: p, workers: workers, grad: make([]float64, n), sampled: make([]bool, n),
-		nodeOf: make([]int32, n), rowSlot: make([]int32, n), dest: make([]int32, n)}
+		nodeOf: make([]int32, n), rowSlot: make([]int32, n), dest: make([]int32, n), destStamp: make([]int32, n)}
 	rng := rand.New(rand.NewPCG(uint64(p.Seed), 0x2545f4914f6cdd1d))
 	bestRound, bestVal := 0, math.Inf(1)
 	allFeats := make([]int, X.Cols)
@@ -381,6 +381,9 @@ type grower struct {
 	nodeOf  []int32 // node of every row (sampled or not)
 	rowSlot []int32 // slot of the row's node among the nodes being split, or −1
 	dest    []int32
+	// destStamp[i] == stamp marks dest[i] as set during the current level.
+	destStamp []int32
+	stamp     int32
 	// per tree
 	nodes []Node
 	nodeG []float64
@@ -425,7 +428,6 @@ func (g *grower) grow(feats []int) Tree {
 		}
 		var splits []applied
 		var next []int
-		split := make([]bool, len(g.nodes))
 		for s, id := range active {
 			c := best[s]
 			if c.feat < 0 {
@@ -439,8 +441,6 @@ func (g *grower) grow(feats []int) Tree {
 			g.nodes = append(g.nodes, Node{Feature: -1}, Node{Feature: -1})
 			g.nodeG = append(g.nodeG, gl, gr)
 			g.nodeH = append(g.nodeH, hl, hr)
-			split = append(split, false, false)
-			split[id] = true
 			splits = append(splits, applied{id, f, c.bin})
 			if depth+1 < p.MaxDepth {
 				if hl >= 2*p.MinChildWeight && hl >= 2 {
@@ -456,37 +456,41 @@ func (g *grower) grow(feats []int) Tree {
 		}
 		// Rows with an entry in the split feature go by their bin; the others
 		// have value 0 and follow the zero bin.
-		for i := range g.dest {
-			g.dest[i] = -1
+		g.stamp++
+		zeroChild := make([]int32, len(g.nodes))
+		for i := range zeroChild {
+			zeroChild[i] = -1
 		}
 		for _, sp := range splits {
 			nd := g.nodes[sp.node]
-			for k := b.colPtr[sp.feat]; k < b.colPtr[sp.feat+1]; k++ {
-				r := b.rows[k]
-				if int(g.nodeOf[r]) != sp.node {
+			zeroChild[sp.node] = int32(nd.Right)
+			if b.zeroBin[sp.feat] <= sp.bin {
+				zeroChild[sp.node] = int32(nd.Left)
+			}
+			rows, bins := b.rows[b.colPtr[sp.feat]:b.colPtr[sp.feat+1]], b.bins[b.colPtr[sp.feat]:b.colPtr[sp.feat+1]]
+			left, right, node, bin, stamp := int32(nd.Left), int32(nd.Right), int32(sp.node), uint16(sp.bin), g.stamp
+			for k, r := range rows {
+				if g.nodeOf[r] != node {
 					continue
 				}
-				if int(b.bins[k]) <= sp.bin {
-					g.dest[r] = int32(nd.Left)
+				g.destStamp[r] = stamp
+				if bins[k] <= bin {
+					g.dest[r] = left
 				} else {
-					g.dest[r] = int32(nd.Right)
+					g.dest[r] = right
 				}
 			}
 		}
-		for i := 0; i < n; i++ {
-			id := g.nodeOf[i]
-			if !split[id] {
+		nodeOf, dest, destStamp, stamp := g.nodeOf, g.dest[:n], g.destStamp[:n], g.stamp
+		for i := range nodeOf[:n] {
+			zc := zeroChild[nodeOf[i]]
+			if zc < 0 {
 				continue
 			}
-			if g.dest[i] >= 0 {
-				g.nodeOf[i] = g.dest[i]
-				continue
-			}
-			nd := g.nodes[id]
-			if b.zeroBin[nd.Feature] <= binOfThreshold(b, nd) {
-				g.nodeOf[i] = int32(nd.Left)
+			if destStamp[i] == stamp {
+				nodeOf[i] = dest[i]
 			} else {
-				g.nodeOf[i] = int32(nd.Right)
+				nodeOf[i] = zc
 			}
 		}
 		active = next
@@ -497,11 +501,6 @@ func (g *grower) grow(feats []int) Tree {
 		}
 	}
 	return Tree{Nodes: append([]Node(nil), g.nodes...)}
-}
-
-// binOfThreshold returns the bin whose upper edge is the node's threshold.
-func binOfThreshold(b *binned, nd Node) int {
-	return sort.SearchFloat64s(b.edges[nd.Feature], nd.Threshold)
 }
 
 type nodeSplit struct {
@@ -538,14 +537,15 @@ func (g *grower) findSplits(feats, active []int, ns int) []nodeSplit {
 				hg, hh = hg[:size], hh[:size]
 				clear(hg)
 				clear(hh)
-				for k := b.colPtr[j]; k < b.colPtr[j+1]; k++ {
-					r := b.rows[k]
-					s := g.rowSlot[r]
+				rows, bins := b.rows[b.colPtr[j]:b.colPtr[j+1]], b.bins[b.colPtr[j]:b.colPtr[j+1]]
+				rowSlot, grad := g.rowSlot, g.grad
+				for k, r := range rows {
+					s := rowSlot[r]
 					if s < 0 {
 						continue
 					}
-					at := int(s)*nb + int(b.bins[k])
-					hg[at] += g.grad[r]
+					at := int(s)*nb + int(bins[k])
+					hg[at] += grad[r]
 					hh[at]++
 				}
 				zb := b.zeroBin[j]

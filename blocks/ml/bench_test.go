@@ -1,0 +1,46 @@
+package ml
+
+import "testing"
+
+// Benchmarks on January 2023 green-taxi trips (65,946 rows).
+
+func BenchmarkDictVectorizer_FitTransform(b *testing.B) {
+	jan := taxiMonth(b, "01")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := NewDictVectorizer().FitTransform(jan, "PULocationID", "DOLocationID", "trip_distance"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchLinear(b *testing.B, solver Solver, cols ...string) {
+	td := taxiXY(b, cols...)
+	b.ResetTimer()
+	for b.Loop() {
+		m := NewLinearRegression()
+		m.Solver = solver
+		if err := m.Fit(td.X, td.y); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLinear_Cholesky(b *testing.B) {
+	benchLinear(b, SolverCholesky, "PULocationID", "DOLocationID", "trip_distance")
+}
+func BenchmarkLinear_CG(b *testing.B) {
+	benchLinear(b, SolverCG, "PULocationID", "DOLocationID", "trip_distance")
+}
+func BenchmarkLinear_CG_PUDO(b *testing.B) { benchLinear(b, SolverCG, "PU_DO", "trip_distance") }
+
+func BenchmarkGBDT_Fit100(b *testing.B) {
+	td := taxiXY(b, "PULocationID", "DOLocationID", "trip_distance")
+	p := DefaultGBDTParams()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := NewGBDT(p).Fit(td.X, td.y, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
