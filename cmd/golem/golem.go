@@ -40,6 +40,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmds := map[string]command{
 		"init": runInit,
 		"run":  runRun,
+		"runs": runRuns,
+		"logs": runLogs,
 		"version": func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "golem", version)
 			return nil

@@ -12,7 +12,9 @@ import (
 
 	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/history"
 	"github.com/golemlabs/golem/runtime/output"
+	"github.com/golemlabs/golem/runtime/record"
 )
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -68,17 +70,41 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		progress = stderr
 	}
 	store := output.NewStore(proj.Dir)
+	if err := plan.CheckStoredInputs(store); err != nil {
+		return err
+	}
+	hist, err := openHistory(ctx, proj.Dir)
+	if err != nil {
+		return err
+	}
+	rec := &record.Recorder{H: hist}
+	runID, err := rec.Begin(ctx, plan, history.TriggerCLI, time.Time{})
+	if err != nil {
+		return err
+	}
 	runner := runtime.NewRunner(runtime.RunnerOptions{Store: store, BlockTimeout: *timeout})
 	events := make(chan runtime.Event, 256)
+	printed := make(chan runtime.Event, 256)
 	done := make(chan struct{})
+	var trackErr error
+	go func() {
+		trackErr = rec.Track(ctx, runID, events, printed)
+		close(printed)
+	}()
 	go func() {
 		defer close(done)
-		printProgress(progress, events)
+		printProgress(progress, printed)
 	}()
-	fmt.Fprintf(progress, "running %s (%d blocks) in %s\n", pipeline, len(plan.Blocks()), filepath.Clean(dir))
-	res, err := runner.Run(ctx, plan, events)
+	fmt.Fprintf(progress, "running %s (%d blocks) in %s, run %s\n", pipeline, len(plan.Blocks()), filepath.Clean(dir), runID)
+	res, err := runner.RunWithID(ctx, plan, runID, events)
 	close(events)
 	<-done
+	if ferr := rec.Finish(ctx, runID, res, err); ferr != nil {
+		fmt.Fprintf(stderr, "golem: warning: %v\n", ferr)
+	}
+	if trackErr != nil {
+		fmt.Fprintf(stderr, "golem: warning: recording the run: %v\n", trackErr)
+	}
 	if err != nil {
 		return err
 	}
