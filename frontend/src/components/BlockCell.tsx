@@ -170,9 +170,9 @@ export function BlockCell(props: BlockCellProps) {
           </span>
         )}
         {run?.duration_ms !== undefined && <span className="muted small">{fmtDuration(run.duration_ms)}</span>}
-        <StatusPill status={status} testId="block-status" />
         {!isMd && (
           <>
+            <StatusPill status={status} testId="block-status" />
             {active ? (
               <button className="btn xs danger" onClick={props.onCancel} data-testid="cancel-block">
                 ■

@@ -1,0 +1,93 @@
+// Shared e2e harness: builds (unless told not to) and starts the real golem binary on a
+// non-default port against a fresh `golem init --example taxi` project, and launches Debian's
+// chromium through playwright-core (no browser download).
+
+import { spawn, execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+export const PORT = Number(process.env.GOLEM_E2E_PORT ?? 6790)
+export const BASE = `http://127.0.0.1:${PORT}`
+
+/** skipReason is non-empty when the browser tests cannot run here. */
+export function skipReason() {
+  if (!existsSync(CHROMIUM)) return `e2e skipped: ${CHROMIUM} not found (apt-get install -y chromium)`
+  return ''
+}
+
+function run(cmd, args, opts = {}) {
+  execFileSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], ...opts })
+}
+
+/** build makes bin/golem and frontend/dist unless GOLEM_E2E_NOBUILD=1 (then both must exist). */
+export function build() {
+  if (process.env.GOLEM_E2E_NOBUILD === '1') return
+  if (!existsSync(join(ROOT, 'frontend/dist/assets'))) run('npm', ['run', 'build', '--silent'])
+  run('go', ['build', '-o', 'bin/golem', './cmd/golem'])
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'golem-e2e-'))
+  const project = join(dir, 'taxi')
+  const bin = process.env.GOLEM_BIN ?? join(ROOT, 'bin/golem')
+  run(bin, ['init', project, '--example', 'taxi'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const proc = spawn(bin, ['start', project, '--port', String(PORT)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  proc.stdout.on('data', (d) => (out += d))
+  proc.stderr.on('data', (d) => (out += d))
+  const deadline = Date.now() + 20000
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`golem start exited ${proc.exitCode}:\n${out}`)
+    try {
+      const r = await fetch(`${BASE}/api/health`)
+      if (r.ok) break
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      proc.kill()
+      throw new Error(`golem start did not answer on ${BASE} within 20 s:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  return {
+    project,
+    logs: () => out,
+    async stop() {
+      proc.kill('SIGTERM')
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core')
+  const profile = mkdtempSync(join(tmpdir(), 'golem-chromium-'))
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  return {
+    ctx,
+    async close() {
+      await ctx.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
