@@ -1,0 +1,243 @@
+package editor
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/golemlabs/golem/projects"
+)
+
+// kindOfFolder infers a block kind from the folder of its file.
+func kindOfFolder(file string) projects.Kind {
+	dir, _, _ := strings.Cut(file, "/")
+	for _, k := range projects.Kinds {
+		if k.Folder() == dir {
+			return k
+		}
+	}
+	return ""
+}
+
+func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Name     string   `json:"name"`
+		Kind     string   `json:"kind"`
+		Template string   `json:"template"`
+		Source   string   `json:"source"`
+		File     string   `json:"file"`
+		Upstream []string `json:"upstream"`
+	}
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	kind := projects.Kind(req.Kind)
+	if kind == "" && req.File != "" {
+		kind = kindOfFolder(req.File)
+	}
+	if !kind.Valid() {
+		return errorf(http.StatusBadRequest, codeBadRequest, "unknown block kind %q (data_loader, transformer, data_exporter, custom, sensor, markdown)", req.Kind)
+	}
+	if !projects.ValidName(req.Name) {
+		return errorf(http.StatusBadRequest, codeBadRequest, "block name %q is invalid (want [a-z0-9_]+)", req.Name)
+	}
+	name := r.PathValue("name")
+	b := &projects.Block{Name: req.Name, Kind: kind, File: req.File, Upstream: nonNil(req.Upstream)}
+	var created string
+	p, pl, err := s.changePipeline(r, name, func(p *projects.Project, pl *projects.Pipeline) error {
+		if pl.Block(req.Name) != nil {
+			return errorf(http.StatusConflict, codeConflict, "pipeline %q already has a block %q", pl.Name, req.Name)
+		}
+		if b.File == "" {
+			b.File = projects.DefaultFile(kind, req.Name)
+			content, err := blockTemplate(kind, req.Template, req.Name, req.Source, b.Upstream...)
+			if err != nil {
+				return err
+			}
+			if err := pl.AddBlock(b); err != nil {
+				return err
+			}
+			if _, err := p.WriteFileIfVersion(b.File, []byte(content), ""); err != nil {
+				if errors.Is(err, projects.ErrConflict) {
+					return errorf(http.StatusConflict, codeConflict, "%s already exists: add it as an existing file or choose another name", b.File)
+				}
+				return err
+			}
+			created = b.File
+			return nil
+		}
+		abs, err := p.Resolve(b.File)
+		if err != nil {
+			return err
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return errorf(http.StatusUnprocessableEntity, codeInvalid, "block file %s does not exist", b.File)
+		}
+		return pl.AddBlock(b)
+	})
+	if err != nil {
+		if created != "" { // the pipeline was not saved: do not leave the new file behind
+			if abs, rerr := p.Resolve(created); rerr == nil {
+				os.Remove(abs)
+			}
+		}
+		return err
+	}
+	if created != "" {
+		s.wrote(created)
+	}
+	writeJSON(w, http.StatusCreated, s.viewBlock(p, pl, pl.Block(req.Name)))
+	return nil
+}
+
+func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Name     *string   `json:"name"`
+		Upstream *[]string `json:"upstream"`
+	}
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	name, blockName := r.PathValue("name"), r.PathValue("block")
+	var fileMove [2]string // old, new block file, when the rename moves it
+	p, pl, err := s.changePipeline(r, name, func(p *projects.Project, pl *projects.Pipeline) error {
+		b, err := blockOf(pl, blockName)
+		if err != nil {
+			return err
+		}
+		if req.Upstream != nil {
+			up := nonNil(*req.Upstream)
+			for _, u := range up {
+				if u == b.Name {
+					return errorf(http.StatusUnprocessableEntity, codeCycle, "cycle: block %q cannot be its own upstream", u)
+				}
+				if pl.Block(u) == nil {
+					return errorf(http.StatusUnprocessableEntity, codeInvalid, "unknown upstream %q (blocks: %s)", u, strings.Join(pl.BlockNames(), ", "))
+				}
+			}
+			if dup := firstDuplicate(up); dup != "" {
+				return errorf(http.StatusUnprocessableEntity, codeInvalid, "upstream %q listed twice", dup)
+			}
+			b.Upstream = up
+			if c := projects.Cycle(pl); c != nil {
+				return errorf(http.StatusUnprocessableEntity, codeCycle, "cycle: %s", strings.Join(c, " -> "))
+			}
+		}
+		if req.Name != nil && *req.Name != b.Name {
+			old := b.Name
+			if pl.Block(*req.Name) != nil {
+				return errorf(http.StatusConflict, codeConflict, "pipeline %q already has a block %q", pl.Name, *req.Name)
+			}
+			if err := pl.RenameBlock(old, *req.Name); err != nil {
+				return err
+			}
+			if b.File == projects.DefaultFile(b.Kind, old) {
+				to := projects.DefaultFile(b.Kind, *req.Name)
+				if abs, err := p.Resolve(to); err == nil {
+					if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+						fileMove = [2]string{b.File, to}
+						b.File = to
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if req.Name != nil && *req.Name != blockName {
+		s.afterBlockRename(p, name, blockName, *req.Name, fileMove)
+		// the pipeline may now point at the moved file: reload
+		if p2, _ := s.mustProject(); p2 != nil {
+			if pl2, err := p2.Pipeline(name); err == nil {
+				p, pl = p2, pl2
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, s.viewPipeline(p, pl))
+	return nil
+}
+
+// afterBlockRename moves the block's file (when it was named after the
+// block) and its stored output, and points every other pipeline using the
+// file at its new path.
+func (s *Server) afterBlockRename(p *projects.Project, pipeline, old, new string, move [2]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if move[0] != "" {
+		from, err1 := p.Resolve(move[0])
+		to, err2 := p.Resolve(move[1])
+		if err1 == nil && err2 == nil && os.Rename(from, to) == nil {
+			s.wrote(move[0], move[1])
+			for _, other := range p.PipelineNames() {
+				if other == pipeline {
+					continue
+				}
+				opl := clonePipeline(p.Pipelines[other])
+				changed := false
+				for _, ob := range opl.Blocks {
+					if ob.File == move[0] {
+						ob.File, changed = move[1], true
+					}
+				}
+				if changed && p.SavePipeline(opl) == nil {
+					s.wrote(opl.Path())
+				}
+			}
+		}
+	}
+	from := filepath.Join(s.store.Dir, pipeline, old)
+	to := filepath.Join(s.store.Dir, pipeline, new)
+	_ = os.Rename(from, to)
+}
+
+func firstDuplicate(names []string) string {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return n
+		}
+		seen[n] = true
+	}
+	return ""
+}
+
+func (s *Server) deleteBlock(w http.ResponseWriter, r *http.Request) error {
+	name, blockName := r.PathValue("name"), r.PathValue("block")
+	deleteFile := r.URL.Query().Get("delete_file") == "true"
+	var file string
+	p, pl, err := s.changePipeline(r, name, func(p *projects.Project, pl *projects.Pipeline) error {
+		b, err := blockOf(pl, blockName)
+		if err != nil {
+			return err
+		}
+		file = b.File
+		if deleteFile {
+			for _, other := range p.PipelineNames() {
+				if other == name {
+					continue
+				}
+				if slices.ContainsFunc(p.Pipelines[other].Blocks, func(ob *projects.Block) bool { return ob.File == file }) {
+					return errorf(http.StatusConflict, codeConflict, "%s is also used by pipeline %q; delete the block without its file", file, other)
+				}
+			}
+		}
+		return pl.RemoveBlock(blockName)
+	})
+	if err != nil {
+		return err
+	}
+	if deleteFile {
+		if abs, err := p.Resolve(file); err == nil && os.Remove(abs) == nil {
+			s.wrote(file)
+		}
+	}
+	_ = os.RemoveAll(filepath.Join(s.store.Dir, name, blockName))
+	writeJSON(w, http.StatusOK, s.viewPipeline(p, pl))
+	return nil
+}

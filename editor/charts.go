@@ -1,0 +1,201 @@
+package editor
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/golemlabs/golem/blocks/chart"
+	"github.com/golemlabs/golem/projects"
+)
+
+// specFromProject converts a chart as projects reads it from pipeline.yaml.
+func specFromProject(c projects.ChartSpec) chart.Spec {
+	s := chart.Spec{Name: c.Name, Type: c.Type, Column: c.Column, Bins: c.Bins, X: c.X, Y: c.Y, Agg: c.Agg, Interval: c.Interval, Top: c.Top}
+	if v, ok := c.Extra["sort"].(string); ok {
+		s.Sort = v
+	}
+	switch v := c.Extra["sample"].(type) {
+	case int:
+		s.Sample = v
+	case string:
+		s.Sample, _ = strconv.Atoi(v)
+	}
+	return s
+}
+
+// specToProject is the inverse of specFromProject.
+func specToProject(s chart.Spec) projects.ChartSpec {
+	c := projects.ChartSpec{Name: s.Name, Type: s.Type, Column: s.Column, Bins: s.Bins, X: s.X, Y: s.Y, Agg: s.Agg, Interval: s.Interval, Top: s.Top}
+	if s.Sort != "" || s.Sample != 0 {
+		c.Extra = map[string]any{}
+		if s.Sort != "" {
+			c.Extra["sort"] = s.Sort
+		}
+		if s.Sample != 0 {
+			c.Extra["sample"] = s.Sample
+		}
+	}
+	return c
+}
+
+func (s *Server) listCharts(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	pl, err := p.Pipeline(r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	b, err := blockOf(pl, r.PathValue("block"))
+	if err != nil {
+		return err
+	}
+	out := []chart.Spec{}
+	for _, c := range b.Charts {
+		out = append(out, specFromProject(c))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"charts": out})
+	return nil
+}
+
+func chartIndex(b *projects.Block, name string) int {
+	return slices.IndexFunc(b.Charts, func(c projects.ChartSpec) bool { return c.Name == name })
+}
+
+func (s *Server) createChart(w http.ResponseWriter, r *http.Request) error {
+	var spec chart.Spec
+	if err := readJSON(r, &spec); err != nil {
+		return err
+	}
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	_, _, err := s.changePipeline(r, r.PathValue("name"), func(_ *projects.Project, pl *projects.Pipeline) error {
+		b, err := blockOf(pl, r.PathValue("block"))
+		if err != nil {
+			return err
+		}
+		if chartIndex(b, spec.Name) >= 0 {
+			return errorf(http.StatusConflict, codeConflict, "block %q already has a chart %q", b.Name, spec.Name)
+		}
+		b.Charts = append(b.Charts, specToProject(spec))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, spec)
+	return nil
+}
+
+func (s *Server) updateChart(w http.ResponseWriter, r *http.Request) error {
+	var spec chart.Spec
+	if err := readJSON(r, &spec); err != nil {
+		return err
+	}
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	name := r.PathValue("chart")
+	_, _, err := s.changePipeline(r, r.PathValue("name"), func(_ *projects.Project, pl *projects.Pipeline) error {
+		b, err := blockOf(pl, r.PathValue("block"))
+		if err != nil {
+			return err
+		}
+		i := chartIndex(b, name)
+		if i < 0 {
+			return errorf(http.StatusNotFound, codeNotFound, "block %q has no chart %q", b.Name, name)
+		}
+		if spec.Name != name && chartIndex(b, spec.Name) >= 0 {
+			return errorf(http.StatusConflict, codeConflict, "block %q already has a chart %q", b.Name, spec.Name)
+		}
+		b.Charts[i] = specToProject(spec)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, spec)
+	return nil
+}
+
+func (s *Server) deleteChart(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("chart")
+	_, _, err := s.changePipeline(r, r.PathValue("name"), func(_ *projects.Project, pl *projects.Pipeline) error {
+		b, err := blockOf(pl, r.PathValue("block"))
+		if err != nil {
+			return err
+		}
+		i := chartIndex(b, name)
+		if i < 0 {
+			return errorf(http.StatusNotFound, codeNotFound, "block %q has no chart %q", b.Name, name)
+		}
+		b.Charts = slices.Delete(b.Charts, i, i+1)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// chartData is the body of GET .../charts/{chart}.
+type chartData struct {
+	Spec   chart.Spec     `json:"spec"`
+	Option map[string]any `json:"option"`
+	Rows   int            `json:"rows"`
+	TookMS float64        `json:"took_ms"`
+}
+
+func (s *Server) getChart(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	pl, err := p.Pipeline(r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	b, err := blockOf(pl, r.PathValue("block"))
+	if err != nil {
+		return err
+	}
+	i := chartIndex(b, r.PathValue("chart"))
+	if i < 0 {
+		return errorf(http.StatusNotFound, codeNotFound, "block %q has no chart %q", b.Name, r.PathValue("chart"))
+	}
+	return s.drawChart(w, pl.Name, b.Name, specFromProject(b.Charts[i]))
+}
+
+func (s *Server) previewChart(w http.ResponseWriter, r *http.Request) error {
+	var spec chart.Spec
+	if err := readJSON(r, &spec); err != nil {
+		return err
+	}
+	if spec.Name == "" {
+		spec.Name = "preview"
+	}
+	pipeline, block, err := s.blockRef(r)
+	if err != nil {
+		return err
+	}
+	return s.drawChart(w, pipeline, block, spec)
+}
+
+func (s *Server) drawChart(w http.ResponseWriter, pipeline, block string, spec chart.Spec) error {
+	f, _, err := s.storedFrame(pipeline, block)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := chart.Build(f, spec)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, chartData{Spec: res.Spec, Option: res.Option, Rows: res.Rows, TookMS: float64(time.Since(start).Microseconds()) / 1000})
+	return nil
+}

@@ -1,0 +1,142 @@
+package editor
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"net/http"
+
+	"github.com/golemlabs/golem/blocks/chart"
+	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/output"
+)
+
+// ErrForbidden means a request failed the Host, Origin or path checks.
+var ErrForbidden = errors.New("forbidden")
+
+// ErrUnauthorized means a request lacks the access token.
+var ErrUnauthorized = errors.New("access token required")
+
+// Error codes of the JSON error body (docs/EDITOR_API.md §0).
+const (
+	codeBadRequest   = "bad_request"
+	codeUnauthorized = "unauthorized"
+	codeForbidden    = "forbidden"
+	codeNotFound     = "not_found"
+	codeNoOutput     = "no_output"
+	codeConflict     = "conflict"
+	codeInvalid      = "invalid"
+	codeCycle        = "cycle"
+	codeInternal     = "internal"
+)
+
+// problem is one positioned error message.
+type problem struct {
+	Message string `json:"message"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Stack   string `json:"stack,omitempty"`
+}
+
+// apiError is an error with its HTTP status and JSON body.
+type apiError struct {
+	Status int
+	Code   string
+	problem
+	Details  []problem
+	Conflict any // the conflict body of a 409 on a stale file version
+	Err      error
+}
+
+func (e *apiError) Error() string { return e.Message }
+func (e *apiError) Unwrap() error { return e.Err }
+
+// errorf returns an apiError with status and code.
+func errorf(status int, code, format string, args ...any) *apiError {
+	err := fmt.Errorf(format, args...)
+	return &apiError{Status: status, Code: code, problem: problem{Message: err.Error()}, Err: errors.Unwrap(err)}
+}
+
+// toAPIError classifies err into a status, a code and positions.
+func toAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	e := &apiError{Status: http.StatusInternalServerError, Code: codeInternal, problem: problem{Message: err.Error()}, Err: err}
+	var be *runtime.BlockError
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		e.Status, e.Code = http.StatusUnauthorized, codeUnauthorized
+	case errors.Is(err, ErrForbidden), errors.Is(err, projects.ErrOutsideProject):
+		e.Status, e.Code = http.StatusForbidden, codeForbidden
+	case errors.Is(err, runtime.ErrCycle):
+		e.Status, e.Code = http.StatusUnprocessableEntity, codeCycle
+	case errors.As(err, &be):
+		e.Status, e.Code = http.StatusUnprocessableEntity, codeInvalid
+		e.File, e.Line, e.Col = be.File, be.Line, be.Col
+	case errors.Is(err, output.ErrNoOutput):
+		e.Status, e.Code = http.StatusNotFound, codeNoOutput
+	case errors.Is(err, projects.ErrNotFound), errors.Is(err, fs.ErrNotExist):
+		e.Status, e.Code = http.StatusNotFound, codeNotFound
+	case errors.Is(err, projects.ErrExists), errors.Is(err, projects.ErrConflict):
+		e.Status, e.Code = http.StatusConflict, codeConflict
+	case errors.Is(err, chart.ErrSpec):
+		e.Status, e.Code = http.StatusBadRequest, codeBadRequest
+	case errors.Is(err, chart.ErrColumn), errors.Is(err, projects.ErrInvalid),
+		errors.Is(err, runtime.ErrUnknownBlock), errors.Is(err, runtime.ErrTypeMismatch),
+		errors.Is(err, runtime.ErrMissingOutput):
+		e.Status, e.Code = http.StatusUnprocessableEntity, codeInvalid
+	}
+	if ps := projects.Problems(err); len(ps) > 0 {
+		for _, p := range ps {
+			e.Details = append(e.Details, problem{Message: p.Error(), File: p.File, Line: p.Line})
+		}
+		if len(ps) == 1 && e.File == "" {
+			e.File, e.Line = ps[0].File, ps[0].Line
+		}
+	}
+	return e
+}
+
+// writeError writes err as {"error": {...}} with its status. It is the only
+// place handler errors become responses.
+func writeError(w http.ResponseWriter, err error, logger *log.Logger) {
+	e := toAPIError(err)
+	if e.Status >= 500 && logger != nil {
+		logger.Printf("editor: %v", err)
+	}
+	body := map[string]any{"error": struct {
+		Code string `json:"code"`
+		problem
+		Details []problem `json:"details,omitempty"`
+	}{e.Code, e.problem, e.Details}}
+	if e.Conflict != nil {
+		body["conflict"] = e.Conflict
+	}
+	writeJSON(w, e.Status, body)
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// readJSON decodes a request body of at most 8 MiB into v.
+func readJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 8<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errorf(http.StatusBadRequest, codeBadRequest, "request body: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,350 @@
+package editor
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/golemlabs/golem/blocks/chart"
+	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/runtime/output"
+)
+
+// variableView is a declared pipeline variable.
+type variableView struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Default     string `json:"default"`
+	Description string `json:"description,omitempty"`
+}
+
+// outputView describes a block's stored output.
+type outputView struct {
+	Kind    string `json:"kind"`
+	GoType  string `json:"go_type"`
+	Rows    int    `json:"rows"`
+	Cols    int    `json:"cols"`
+	RunID   string `json:"run_id"`
+	SavedAt string `json:"saved_at"`
+}
+
+// blockView is a block of a pipeline as the notebook shows it.
+type blockView struct {
+	Name        string       `json:"name"`
+	Kind        string       `json:"kind"`
+	File        string       `json:"file"`
+	Upstream    []string     `json:"upstream"`
+	Downstream  []string     `json:"downstream"`
+	Content     string       `json:"content"`
+	FileVersion string       `json:"file_version"`
+	Charts      []chart.Spec `json:"charts"`
+	Output      *outputView  `json:"output"`
+}
+
+// pipelineView is a pipeline with its blocks.
+type pipelineView struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Version     string         `json:"version"`
+	Variables   []variableView `json:"variables"`
+	Blocks      []blockView    `json:"blocks"`
+}
+
+func (s *Server) viewPipeline(p *projects.Project, pl *projects.Pipeline) pipelineView {
+	v := pipelineView{Name: pl.Name, Description: pl.Description, Version: pl.Version, Variables: []variableView{}, Blocks: []blockView{}}
+	for _, vr := range pl.Variables {
+		v.Variables = append(v.Variables, variableView{vr.Name, vr.Type, vr.Default, vr.Description})
+	}
+	for _, b := range pl.Blocks {
+		v.Blocks = append(v.Blocks, s.viewBlock(p, pl, b))
+	}
+	return v
+}
+
+func (s *Server) viewBlock(p *projects.Project, pl *projects.Pipeline, b *projects.Block) blockView {
+	bv := blockView{Name: b.Name, Kind: string(b.Kind), File: b.File,
+		Upstream: nonNil(b.Upstream), Downstream: nonNil(pl.Downstream(b.Name)), Charts: []chart.Spec{}}
+	if data, err := p.ReadFile(b.File); err == nil {
+		bv.Content, bv.FileVersion = string(data), projects.Version(data)
+	}
+	for _, c := range b.Charts {
+		bv.Charts = append(bv.Charts, specFromProject(c))
+	}
+	if m, err := s.store.Meta(pl.Name, b.Name); err == nil {
+		bv.Output = viewOutput(m)
+	}
+	return bv
+}
+
+func viewOutput(m output.Meta) *outputView {
+	return &outputView{Kind: m.Kind, GoType: m.GoType, Rows: m.Rows, Cols: m.Cols, RunID: m.RunID, SavedAt: stamp(m.SavedAt)}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// pipelineSummary is a pipeline in the project listing.
+type pipelineSummary struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Blocks      int      `json:"blocks"`
+	LastRun     *runView `json:"last_run"`
+}
+
+func (s *Server) summaries(p *projects.Project) []pipelineSummary {
+	out := []pipelineSummary{}
+	for _, name := range p.PipelineNames() {
+		pl := p.Pipelines[name]
+		out = append(out, pipelineSummary{Name: name, Description: pl.Description, Blocks: len(pl.Blocks), LastRun: s.runs.last(name)})
+	}
+	return out
+}
+
+func (s *Server) listPipelines(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"pipelines": s.summaries(p)})
+	return nil
+}
+
+func (s *Server) getPipeline(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	pl, err := p.Pipeline(r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewPipeline(p, pl))
+	return nil
+}
+
+func (s *Server) createPipeline(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	if !projects.ValidName(req.Name) {
+		return errorf(http.StatusBadRequest, codeBadRequest, "pipeline name %q is invalid (want [a-z0-9_]+)", req.Name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	pl, err := p.CreatePipeline(req.Name, req.Description)
+	if err != nil {
+		return err
+	}
+	s.wrote(pl.Path())
+	writeJSON(w, http.StatusCreated, s.viewPipeline(p, pl))
+	return nil
+}
+
+func (s *Server) updatePipeline(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Name        *string         `json:"name"`
+		Description *string         `json:"description"`
+		Variables   *[]variableView `json:"variables"`
+	}
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	name := r.PathValue("name")
+	if req.Description != nil || req.Variables != nil {
+		_, _, err := s.changePipeline(r, name, func(_ *projects.Project, pl *projects.Pipeline) error {
+			if req.Description != nil {
+				pl.Description = *req.Description
+			}
+			if req.Variables != nil {
+				var vs projects.Variables
+				for _, v := range *req.Variables {
+					if v.Type == "" {
+						v.Type = "string"
+					}
+					vs = append(vs, projects.Variable{Name: v.Name, Type: v.Type, Default: v.Default, Description: v.Description})
+				}
+				pl.Variables = vs
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if req.Name != nil && *req.Name != name {
+		if err := s.renamePipeline(r, name, *req.Name); err != nil {
+			return err
+		}
+		name = *req.Name
+	}
+	return s.getPipelineNamed(w, name)
+}
+
+func (s *Server) renamePipeline(r *http.Request, old, new string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	pl, err := p.Pipeline(old)
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(r, pl); err != nil {
+		return err
+	}
+	if !projects.ValidName(new) {
+		return errorf(http.StatusBadRequest, codeBadRequest, "pipeline name %q is invalid (want [a-z0-9_]+)", new)
+	}
+	if err := p.RenamePipeline(old, new); err != nil {
+		return err
+	}
+	s.files.forget(projects.PipelinesDir + "/" + old + "/")
+	s.hub.broadcast(message{Type: "pipeline_changed", Pipeline: old, Version: ptr(""), Source: "api"})
+	s.wrote(projects.PipelineFilePath(new))
+	return nil
+}
+
+func (s *Server) getPipelineNamed(w http.ResponseWriter, name string) error {
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	pl, err := p.Pipeline(name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewPipeline(p, pl))
+	return nil
+}
+
+func (s *Server) deletePipeline(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	pl, err := p.Pipeline(name)
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(r, pl); err != nil {
+		return err
+	}
+	if err := p.DeletePipeline(name); err != nil {
+		return err
+	}
+	s.files.forget(projects.PipelinesDir + "/" + name + "/")
+	s.hub.broadcast(message{Type: "pipeline_changed", Pipeline: name, Version: ptr(""), Source: "api"})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) reorderBlocks(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Blocks []string `json:"blocks"`
+	}
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	p, pl, err := s.changePipeline(r, r.PathValue("name"), func(_ *projects.Project, pl *projects.Pipeline) error {
+		have := pl.BlockNames()
+		want := slices.Clone(req.Blocks)
+		slices.Sort(have)
+		slices.Sort(want)
+		if !slices.Equal(have, want) {
+			return errorf(http.StatusBadRequest, codeBadRequest, "order must list every block once (blocks: %s)", strings.Join(pl.BlockNames(), ", "))
+		}
+		next := make([]*projects.Block, len(req.Blocks))
+		for i, n := range req.Blocks {
+			next[i] = pl.Block(n)
+		}
+		pl.Blocks = next
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewPipeline(p, pl))
+	return nil
+}
+
+// checkIfMatch compares an If-Match header with the pipeline's version.
+func checkIfMatch(r *http.Request, pl *projects.Pipeline) error {
+	want := strings.Trim(r.Header.Get("If-Match"), `"`)
+	if want != "" && want != pl.Version {
+		return &apiError{Status: http.StatusConflict, Code: codeConflict,
+			problem:  problem{Message: pl.Path() + " changed since you loaded it; reload the pipeline"},
+			Conflict: map[string]string{"path": pl.Path(), "your_version": want, "disk_version": pl.Version}}
+	}
+	return nil
+}
+
+// changePipeline applies change to a copy of pipeline name, loaded fresh
+// from disk, validates and saves it atomically (refusing to overwrite an
+// outside edit), and announces it. Mutations are serialised.
+func (s *Server) changePipeline(r *http.Request, name string, change func(p *projects.Project, pl *projects.Pipeline) error) (*projects.Project, *projects.Pipeline, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.mustProject()
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := p.Pipeline(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkIfMatch(r, cur); err != nil {
+		return nil, nil, err
+	}
+	next := clonePipeline(cur)
+	if err := change(p, next); err != nil {
+		if e := toAPIError(err); e.Status == http.StatusInternalServerError {
+			return nil, nil, &apiError{Status: http.StatusUnprocessableEntity, Code: codeInvalid, problem: problem{Message: err.Error()}, Err: err}
+		}
+		return nil, nil, err
+	}
+	if err := p.SavePipeline(next); err != nil {
+		return nil, nil, err
+	}
+	s.wrote(next.Path())
+	return p, next, nil
+}
+
+// clonePipeline deep-copies what the editor changes in a pipeline.
+func clonePipeline(pl *projects.Pipeline) *projects.Pipeline {
+	c := *pl
+	c.Variables = slices.Clone(pl.Variables)
+	c.Blocks = make([]*projects.Block, len(pl.Blocks))
+	for i, b := range pl.Blocks {
+		nb := *b
+		nb.Upstream = slices.Clone(b.Upstream)
+		nb.Charts = slices.Clone(b.Charts)
+		c.Blocks[i] = &nb
+	}
+	return &c
+}
+
+// blockOf returns the named block of pl or a 404.
+func blockOf(pl *projects.Pipeline, name string) (*projects.Block, error) {
+	b := pl.Block(name)
+	if b == nil {
+		return nil, errorf(http.StatusNotFound, codeNotFound, "pipeline %q has no block %q (blocks: %s)", pl.Name, name, strings.Join(pl.BlockNames(), ", "))
+	}
+	return b, nil
+}

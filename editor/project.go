@@ -1,0 +1,40 @@
+package editor
+
+import (
+	"net/http"
+
+	"github.com/golemlabs/golem/projects"
+)
+
+func (s *Server) getProject(w http.ResponseWriter, r *http.Request) error {
+	p, loadErr := s.project()
+	if p == nil {
+		return loadErr
+	}
+	ver, _ := p.FileVersion(projects.ConfigFile)
+	body := map[string]any{
+		"name":      p.Config.Name,
+		"dir":       p.Dir,
+		"version":   ver,
+		"variables": nonNilMap(p.Config.Variables),
+		"pipelines": s.summaries(p),
+		"problems":  []problem{},
+	}
+	if loadErr != nil { // show an invalid project with its problems so it can be fixed
+		body["problems"] = toAPIError(loadErr).Details
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}

@@ -1,0 +1,116 @@
+package editor
+
+import (
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// tokenCookie carries the access token after its first use in ?token=.
+const tokenCookie = "golem_token"
+
+// isLoopback reports whether host is a loopback name or address.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// allowedHost reports whether hostport (a Host header or an Origin's host)
+// names this server: a loopback name or the configured host, with the
+// server's port.
+func (s *Server) allowedHost(hostport string) bool {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = hostport, "80"
+	}
+	host = strings.ToLower(strings.Trim(host, "[]"))
+	if s.port != 0 && port != strconv.Itoa(s.port) {
+		return false
+	}
+	switch host {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	cfg := strings.ToLower(strings.Trim(s.opts.Host, "[]"))
+	if cfg == "0.0.0.0" || cfg == "::" {
+		// Listening on every interface: accept this machine's addresses and
+		// names only through the token, which is then always required.
+		return s.token != "" && host != ""
+	}
+	return host == cfg
+}
+
+// allowedOrigin reports whether an Origin header names this server.
+func (s *Server) allowedOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false
+	}
+	hostport := u.Host
+	if u.Port() == "" {
+		if u.Scheme == "https" {
+			hostport += ":443"
+		} else {
+			hostport += ":80"
+		}
+	}
+	return s.allowedHost(hostport)
+}
+
+func mutating(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// secure wraps h with the checks of DESIGN §6: Host on every request, Origin
+// on websockets and mutating requests, and the access token when one is set.
+func (s *Server) secure(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.allowedHost(r.Host) {
+			writeError(w, errorf(http.StatusForbidden, codeForbidden, "host %q is not allowed (DNS rebinding protection); open %s", r.Host, s.URL()), s.log)
+			return
+		}
+		isWS := r.URL.Path == "/ws"
+		if origin := r.Header.Get("Origin"); origin != "" && (isWS || mutating(r.Method)) && !s.allowedOrigin(origin) {
+			writeError(w, errorf(http.StatusForbidden, codeForbidden, "origin %q is not allowed", origin), s.log)
+			return
+		}
+		if s.token != "" && r.URL.Path != "/api/health" && !s.authorized(w, r) {
+			writeError(w, errorf(http.StatusUnauthorized, codeUnauthorized, "access token required: open the URL printed by golem start (…/?token=…)"), s.log)
+			return
+		}
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// authorized checks the token in the Authorization header, the cookie or the
+// query; a valid query token sets the cookie.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
+	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
+		return s.tokenOK(strings.TrimPrefix(auth, "Bearer "))
+	}
+	if c, err := r.Cookie(tokenCookie); err == nil && s.tokenOK(c.Value) {
+		return true
+	}
+	if t := r.URL.Query().Get("token"); t != "" && s.tokenOK(t) {
+		http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: t, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		return true
+	}
+	return false
+}
+
+func (s *Server) tokenOK(t string) bool {
+	return subtle.ConstantTimeCompare([]byte(t), []byte(s.token)) == 1
+}

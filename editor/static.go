@@ -1,0 +1,67 @@
+package editor
+
+import (
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// buildHint is served when the frontend was not built into the binary.
+const buildHint = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Golem</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}
+code,pre{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}</style></head>
+<body><h1>Golem editor</h1>
+<p>The API is running, but this binary was built without the browser editor
+(<code>frontend/dist</code> holds only a placeholder).</p>
+<p>Build the frontend and the binary, then start again:</p>
+<pre>make frontend   # npm ci &amp;&amp; npm run build -> frontend/dist
+go build ./cmd/golem</pre>
+<p>The API is documented in <code>docs/EDITOR_API.md</code>.</p></body></html>
+`
+
+// frontendHandler serves the built frontend; paths that are not files fall
+// back to index.html (client-side routes). Without index.html it serves the
+// build hint.
+func (s *Server) frontendHandler() http.Handler {
+	files := s.opts.Frontend
+	_, err := fs.Stat(files, "index.html")
+	hasIndex := err == nil
+	fileServer := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hasIndex {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(buildHint))
+			return
+		}
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" || name == "index.html" {
+			s.serveIndex(w, r, files)
+			return
+		}
+		if st, err := fs.Stat(files, name); err != nil || st.IsDir() {
+			if path.Ext(name) != "" { // a missing asset, not a client route
+				http.NotFound(w, r)
+				return
+			}
+			s.serveIndex(w, r, files)
+			return
+		}
+		if strings.HasPrefix(name, "assets/") { // hashed names from vite
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request, files fs.FS) {
+	data, err := fs.ReadFile(files, "index.html")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(data)
+}
