@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useReducer, useState } from 'react'
 import { api, ApiError, errorText, type ErrorBody, type Pipeline, type RunMode } from '../lib/api'
 import { initialRunState, reduceRun, seedFromRun, type RunState, type WSMessage } from '../lib/runs'
 import { href, useApp, useLocalStorage, useWS } from '../lib/hooks'
@@ -7,7 +7,8 @@ import { StatusPill } from './StatusPill'
 import { BlockCell } from './BlockCell'
 import { AddBlock } from './AddBlock'
 import { VariablesPanel } from './VariablesPanel'
-import { DagView } from './DagView'
+// The DAG view (and @xyflow/react) loads on first use.
+const DagView = lazy(() => import('./DagView').then((m) => ({ default: m.DagView })))
 
 type Action = { t: 'ws'; m: WSMessage } | { t: 'seed'; run: Parameters<typeof seedFromRun>[1] }
 
@@ -195,7 +196,9 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
       <div className="pipeline-body">
         <div className="notebook-col">
           {view === 'dag' ? (
-            <DagView pipeline={pipeline} runs={runs} onChanged={changed} />
+            <Suspense fallback={<div className="muted pad">Loading DAG…</div>}>
+              <DagView pipeline={pipeline} runs={runs} onChanged={changed} />
+            </Suspense>
           ) : (
             <div className="notebook" data-testid="notebook">
               {pipeline.blocks.length === 0 && (
