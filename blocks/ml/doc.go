@@ -18,4 +18,16 @@
 //	lr := ml.NewLinearRegression()
 //	err = lr.Fit(X, y)
 //	err = ml.SaveModel(ctx.Path("models/lr.json"), ml.NewBundle(lr, enc, "duration"))
+//
+// and a batch-inference block:
+//
+//	b, err := ml.LoadModel(ctx.Path("models/lr.json"))
+//	pred, err := b.Predict(trips) // encode with the saved vocabulary, then predict
+//
+// A model file is one JSON document: {"format": "golem-model", "version": 1,
+// "kind": "linear"|"gbdt", "created_at", "target", "params", "linear" (coef,
+// intercept, solver info) or "gbdt" (base score, trees, best iteration,
+// per-round RMSE), "encoder" (input columns with their kind, features with
+// their column and category), "metrics", "training"}. LoadModel refuses files
+// of a newer version and names the file in every error.
 package ml
