@@ -41,7 +41,7 @@ async function setCode(name, code) {
   await page.keyboard.press('Delete')
   await page.keyboard.insertText(code)
   await page.keyboard.press('ControlOrMeta+s')
-  await cell(name).locator('[data-testid="save-state"]', { hasText: 'saved' }).waitFor()
+  await cell(name).locator('[data-testid="save-state"]', { hasText: /^saved$/ }).waitFor()
 }
 
 async function waitStatus(name, status, timeout = T) {
