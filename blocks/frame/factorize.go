@@ -21,6 +21,9 @@ func (s *Series) factorize() (codes []int32, first []int) {
 	}
 	switch s.typ {
 	case Int64, Timestamp, Duration:
+		if c, f, ok := s.factorizeSmallInts(); ok {
+			return c, f
+		}
 		m := make(map[int64]int32)
 		for i, v := range s.ints {
 			if isNull(i) {
@@ -118,4 +121,43 @@ func factorizeMany(cols []*Series, n int) (codes []int32, first []int) {
 		first = nf
 	}
 	return codes, first
+}
+
+// factorizeSmallInts factorizes an integer series whose values span a small
+// range (such as location IDs) with an array instead of a map.
+func (s *Series) factorizeSmallInts() (codes []int32, first []int, ok bool) {
+	lo, hi, found := int64(0), int64(0), false
+	for i, v := range s.ints {
+		if s.valid != nil && !s.valid[i] {
+			continue
+		}
+		if !found {
+			lo, hi, found = v, v, true
+		} else if v < lo {
+			lo = v
+		} else if v > hi {
+			hi = v
+		}
+	}
+	span := uint64(hi - lo)
+	if !found || span >= 1<<16 || span > uint64(4*s.n) {
+		return nil, nil, false
+	}
+	table := make([]int32, span+2) // last slot: null; 0 means unseen, else code+1
+	codes = make([]int32, s.n)
+	nullSlot := int(span + 1)
+	for i, v := range s.ints {
+		k := nullSlot
+		if s.valid == nil || s.valid[i] {
+			k = int(v - lo)
+		}
+		c := table[k]
+		if c == 0 {
+			first = append(first, i)
+			c = int32(len(first))
+			table[k] = c
+		}
+		codes[i] = c - 1
+	}
+	return codes, first, true
 }

@@ -492,6 +492,7 @@ type number interface {
 // whose definition level is maxDef, marking them valid.
 func scatterNum[S, D number](dst []D, valid []bool, def []byte, maxDef byte, src []S) {
 	if def == nil {
+		valid = valid[:len(src)]
 		dst = dst[:len(src)]
 		for i, v := range src {
 			dst[i] = D(v)
@@ -534,8 +535,12 @@ func scatterDict[S any, D any](dst []D, valid []bool, def []byte, maxDef byte, i
 
 func scatterDictNum[S, D number](dst []D, valid []bool, def []byte, maxDef byte, idx []int32, dict []S) {
 	if def == nil {
+		dst = dst[:len(idx)]
+		valid = valid[:len(idx)]
 		for i, k := range idx {
 			dst[i] = D(dict[k])
+		}
+		for i := range valid {
 			valid[i] = true
 		}
 		return
@@ -561,8 +566,8 @@ func int96Micros(v deprecated.Int96) int64 {
 func decodePage(p parquet.Page, c *pqCol, dst *Series, pos int, dc *dictCache) error {
 	n := int(p.NumRows())
 	def := p.DefinitionLevels()
-	if c.maxDef == 0 {
-		def = nil
+	if c.maxDef == 0 || p.NumNulls() == 0 {
+		def = nil // every row holds a value: take the dense fast path
 	} else if len(def) != n {
 		return fmt.Errorf("page has %d definition levels for %d rows", len(def), n)
 	}

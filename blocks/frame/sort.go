@@ -33,6 +33,9 @@ func (f *Frame) SortBy(cols []string, desc []bool) *Frame {
 // sortIndex returns the stable sorting permutation of the rows by keys, or
 // nil when the rows are already in order.
 func sortIndex(keys []*Series, desc []bool, n int) []int {
+	if len(keys) == 1 && keys[0].typ != Bool {
+		return sortOne(keys[0], len(desc) > 0 && desc[0])
+	}
 	cmps := make([]func(a, b int) int, len(keys))
 	for i, s := range keys {
 		d := i < len(desc) && desc[i]
@@ -110,4 +113,65 @@ func (s *Series) comparator(desc bool) func(a, b int) int {
 		}
 		return 0
 	}
+}
+
+type keyed[T any] struct {
+	v T
+	i int
+}
+
+// sortOne sorts by a single column: nulls are set aside (in row order) and
+// the rest sorted as (value, row) pairs, which is stable and cache-friendly.
+func sortOne(s *Series, desc bool) []int {
+	switch s.typ {
+	case Float64:
+		return sortPairs(s, s.floats, desc, cmp.Compare[float64])
+	case String:
+		return sortPairs(s, s.strs, desc, strings.Compare)
+	default:
+		return sortPairs(s, s.ints, desc, cmp.Compare[int64])
+	}
+}
+
+func sortPairs[T any](s *Series, vals []T, desc bool, c func(a, b T) int) []int {
+	pairs := make([]keyed[T], 0, s.n)
+	var nullRows []int
+	sorted := true
+	for i, v := range vals {
+		if s.valid != nil && !s.valid[i] {
+			nullRows = append(nullRows, i)
+			continue
+		}
+		if sorted && len(pairs) > 0 {
+			r := c(pairs[len(pairs)-1].v, v)
+			if desc {
+				r = -r
+			}
+			sorted = r <= 0
+		}
+		pairs = append(pairs, keyed[T]{v, i})
+	}
+	if sorted && (len(nullRows) == 0 || nullRows[0] == len(pairs)) {
+		return nil
+	}
+	if desc {
+		slices.SortFunc(pairs, func(a, b keyed[T]) int {
+			if r := c(b.v, a.v); r != 0 {
+				return r
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+	} else {
+		slices.SortFunc(pairs, func(a, b keyed[T]) int {
+			if r := c(a.v, b.v); r != 0 {
+				return r
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+	}
+	idx := make([]int, 0, s.n)
+	for _, p := range pairs {
+		idx = append(idx, p.i)
+	}
+	return append(idx, nullRows...)
 }

@@ -1,0 +1,119 @@
+package frame
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+func year2023(b *testing.B) string {
+	taxiFile(b, "12")
+	return filepath.Join(taxiDir, "2023", "*.parquet")
+}
+
+func BenchmarkReadParquet_Month(b *testing.B) {
+	p := taxiFile(b, "01")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadParquet(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadParquet_Year(b *testing.B) {
+	p := year2023(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadParquet(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDurationFilter_Year(b *testing.B) {
+	f, err := ReadParquet(year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		prepare(f)
+	}
+}
+
+func BenchmarkPipeline_Year(b *testing.B) {
+	p := year2023(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := ReadParquet(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f = prepare(f)
+		f = f.With("PULocationID", f.Col("PULocationID").AsString()).With("DOLocationID", f.Col("DOLocationID").AsString())
+	}
+}
+
+func BenchmarkGroupBy_Year(b *testing.B) {
+	f, err := ReadParquet(year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f = prepare(f)
+	b.ReportAllocs()
+	for b.Loop() {
+		f.GroupBy("PULocationID").Agg(Count(), Mean("duration"), Median("trip_distance"))
+	}
+}
+
+func BenchmarkGroupBy_TwoKeys_Year(b *testing.B) {
+	f, err := ReadParquet(year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.GroupBy("PULocationID", "DOLocationID").Agg(Count(), Sum("total_amount"))
+	}
+}
+
+func BenchmarkSort_Year(b *testing.B) {
+	f, err := ReadParquet(year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Sort("trip_distance", false)
+	}
+}
+
+func BenchmarkWriteParquet_Month(b *testing.B) {
+	f, err := ReadParquet(taxiFile(b, "01"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(b.TempDir(), "out.parquet")
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := f.WriteParquet(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEditorPage(b *testing.B) {
+	f, err := ReadParquet(year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		page := f.Slice(500_000, 500_050)
+		for i := 0; i < page.NumRows(); i++ {
+			for _, c := range page.cols {
+				_ = c.Value(i)
+			}
+		}
+	}
+}
