@@ -110,6 +110,12 @@ func newInterpreter(projectDir string, node *Node, log func(string)) (*interpret
 	return it, nil
 }
 
+// logLine writes a line of the block's logger into the same pipe as its stdout, so that lines
+// printed with fmt.Println or os.Stdout.Write and lines logged with ctx.Logf keep their order.
+func (it *interpreter) logLine(line string) {
+	_, _ = it.pw.Write([]byte(line + "\n"))
+}
+
 // close releases the interpreter's pipe and waits for its last log lines.
 func (it *interpreter) close() {
 	it.pw.Close()

@@ -388,7 +388,7 @@ func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node,
 		return nil, err
 	}
 	bctx := blocks.NewContext(blocks.ContextOptions{
-		Context: ctx, Vars: plan.Vars, Log: log, ProjectDir: plan.Project.Dir,
+		Context: ctx, Vars: plan.Vars, Log: it.logLine, ProjectDir: plan.Project.Dir,
 		ExecutionTime: time.Now(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: runID,
 	})
 	args := []reflect.Value{contextValue(bctx)}
