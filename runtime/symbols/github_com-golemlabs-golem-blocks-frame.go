@@ -11,6 +11,7 @@ func init() {
 	Symbols["github.com/golemlabs/golem/blocks/frame/frame"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Bool":               reflect.ValueOf(frame.Bool),
+		"Concat":             reflect.ValueOf(frame.Concat),
 		"Count":              reflect.ValueOf(frame.Count),
 		"Duration":           reflect.ValueOf(frame.Duration),
 		"ErrDuplicate":       reflect.ValueOf(&frame.ErrDuplicate).Elem(),
@@ -38,6 +39,8 @@ func init() {
 		"NewStrings":         reflect.ValueOf(frame.NewStrings),
 		"NewTimes":           reflect.ValueOf(frame.NewTimes),
 		"NewTimestampMicros": reflect.ValueOf(frame.NewTimestampMicros),
+		"ReadCSV":            reflect.ValueOf(frame.ReadCSV),
+		"ReadCSVWith":        reflect.ValueOf(frame.ReadCSVWith),
 		"ReadParquet":        reflect.ValueOf(frame.ReadParquet),
 		"ReadParquetWith":    reflect.ValueOf(frame.ReadParquetWith),
 		"String":             reflect.ValueOf(frame.String),
@@ -46,6 +49,7 @@ func init() {
 
 		// type definitions
 		"Agg":         reflect.ValueOf((*frame.Agg)(nil)),
+		"CSVOptions":  reflect.ValueOf((*frame.CSVOptions)(nil)),
 		"Error":       reflect.ValueOf((*frame.Error)(nil)),
 		"Field":       reflect.ValueOf((*frame.Field)(nil)),
 		"Frame":       reflect.ValueOf((*frame.Frame)(nil)),

@@ -7,6 +7,7 @@ import "reflect"
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/golemlabs/golem/blocks
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/golemlabs/golem/blocks/frame
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/golemlabs/golem/blocks/ml
 
 // Symbols maps "import/path/name" to the package's exported values, filled by the generated files.
 // It is written only by the generated init functions and read by the runtime.
