@@ -1,0 +1,228 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golemlabs/golem/runtime/retry"
+)
+
+// On is the outcome a hook fires on.
+type On string
+
+// Outcomes. Both is shorthand for [failure, success].
+const (
+	Failure On = "failure" // the run failed or crashed
+	Success On = "success" // the run succeeded
+	Both    On = "both"
+)
+
+// Format is the body shape a hook receives.
+type Format string
+
+// Formats; JSON is the default.
+const (
+	JSON  Format = "json"
+	Slack Format = "slack"
+)
+
+// Hook is one notifications entry of a pipeline.
+type Hook struct {
+	URL    string `yaml:"url" json:"url"`
+	On     []On   `yaml:"on" json:"on"` // empty means failure
+	Format Format `yaml:"format" json:"format"`
+}
+
+// Validate reports a URL that is not http(s), an unknown outcome or format.
+func (h Hook) Validate() error {
+	u, err := url.Parse(h.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%w: url %q must be http(s)://host/...", ErrInvalidHook, h.URL)
+	}
+	for _, o := range h.On {
+		if o != Failure && o != Success && o != Both {
+			return fmt.Errorf("%w: on %q (want failure, success or both)", ErrInvalidHook, o)
+		}
+	}
+	if h.Format != "" && h.Format != JSON && h.Format != Slack {
+		return fmt.Errorf("%w: format %q (want json or slack)", ErrInvalidHook, h.Format)
+	}
+	return nil
+}
+
+// Wants reports whether the hook fires for a run that ended with status
+// (a history status: succeeded, failed, crashed, cancelled, ...).
+func (h Hook) Wants(status string) bool {
+	var outcome On
+	switch status {
+	case "succeeded":
+		outcome = Success
+	case "failed", "crashed":
+		outcome = Failure
+	default:
+		return false // cancelled and unfinished runs notify nobody
+	}
+	if len(h.On) == 0 {
+		return outcome == Failure
+	}
+	for _, o := range h.On {
+		if o == outcome || o == Both {
+			return true
+		}
+	}
+	return false
+}
+
+// Payload is what the json format posts.
+type Payload struct {
+	RunID       string    `json:"run_id"`
+	Pipeline    string    `json:"pipeline"`
+	Status      string    `json:"status"`
+	Trigger     string    `json:"trigger,omitempty"`
+	Error       string    `json:"error,omitempty"`
+	FailedBlock string    `json:"failed_block,omitempty"`
+	StartedAt   time.Time `json:"started_at,omitzero"`
+	EndedAt     time.Time `json:"ended_at,omitzero"`
+	// Duration is in seconds.
+	Duration float64 `json:"duration_seconds"`
+	URL      string  `json:"url,omitempty"`
+}
+
+// RunURL links to a run in the editor, e.g. http://localhost:6789/pipelines/p/runs/<id>.
+func RunURL(editorBase, pipeline, runID string) string {
+	if editorBase == "" {
+		return ""
+	}
+	return strings.TrimSuffix(editorBase, "/") + "/pipelines/" + url.PathEscape(pipeline) + "/runs/" + url.PathEscape(runID)
+}
+
+// Body renders p in format f.
+func Body(f Format, p Payload) ([]byte, error) {
+	if f != Slack {
+		return json.Marshal(p)
+	}
+	icon := ":white_check_mark:"
+	if p.Status != "succeeded" {
+		icon = ":x:"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s Pipeline *%s* %s in %s (run %s)", icon, p.Pipeline, p.Status,
+		time.Duration(p.Duration*float64(time.Second)).Round(time.Millisecond), p.RunID)
+	if p.FailedBlock != "" {
+		fmt.Fprintf(&b, "\nBlock *%s* failed", p.FailedBlock)
+	}
+	if p.Error != "" {
+		fmt.Fprintf(&b, "\n```%s```", p.Error)
+	}
+	if p.URL != "" {
+		fmt.Fprintf(&b, "\n<%s|Open the run>", p.URL)
+	}
+	return json.Marshal(map[string]string{"text": b.String()})
+}
+
+// Options configure a Notifier. The zero value works.
+type Options struct {
+	Client  *http.Client  // nil means a client without its own timeout
+	Timeout time.Duration // per attempt; 0 means 10s
+	// Retry is the delivery policy; the zero Policy means DefaultRetry.
+	Retry retry.Policy
+	Clock retry.Clock // nil means the wall clock
+}
+
+// DefaultRetry retries 4 times over about 15 s.
+var DefaultRetry = retry.Policy{Count: 4, Delay: time.Second, Backoff: 2, MaxDelay: 30 * time.Second, Jitter: 0.1}
+
+// Notifier delivers webhooks.
+type Notifier struct{ o Options }
+
+// New returns a Notifier.
+func New(o Options) *Notifier {
+	if o.Client == nil {
+		o.Client = &http.Client{}
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.Retry == (retry.Policy{}) {
+		o.Retry = DefaultRetry
+	}
+	if o.Clock == nil {
+		o.Clock = retry.Real{}
+	}
+	return &Notifier{o: o}
+}
+
+// Notify sends p to every hook that wants its status, one after another,
+// and returns the delivery errors joined.
+func (n *Notifier) Notify(ctx context.Context, hooks []Hook, p Payload) error {
+	var errs []error
+	for _, h := range hooks {
+		if !h.Wants(p.Status) {
+			continue
+		}
+		if _, err := n.Send(ctx, h, p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Send posts p to h, retrying as configured, and returns the attempts made.
+func (n *Notifier) Send(ctx context.Context, h Hook, p Payload) ([]retry.Attempt, error) {
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	body, err := Body(h.Format, p)
+	if err != nil {
+		return nil, err
+	}
+	attempts, err := retry.Do(ctx, n.o.Clock, n.o.Retry, func(ctx context.Context, _ int) error {
+		return n.post(ctx, h.URL, body)
+	})
+	if err != nil {
+		return attempts, fmt.Errorf("webhook %s: %w", redact(h.URL), err)
+	}
+	return attempts, nil
+}
+
+func (n *Notifier) post(ctx context.Context, u string, body []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, n.o.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return retry.Permanent(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "golem-notify")
+	resp, err := n.o.Client.Do(req)
+	if err != nil {
+		return err // network error or timeout: retry
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	err = fmt.Errorf("%w: %s: %s", ErrStatus, resp.Status, bytes.TrimSpace(msg))
+	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout {
+		return err
+	}
+	return retry.Permanent(err)
+}
+
+// redact drops the path of a webhook URL from messages: Slack-style URLs carry their secret there.
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(invalid url)"
+	}
+	return p.Scheme + "://" + p.Host + "/…"
+}

@@ -1,0 +1,194 @@
+package notify
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golemlabs/golem/runtime/retry"
+)
+
+// instantClock lets retry waits pass at once while recording them.
+type instantClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	waits []time.Duration
+}
+
+func (c *instantClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *instantClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.waits = append(c.waits, d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
+}
+
+var payload = Payload{RunID: "01JGZ5Q8N6XJ3W5X9Y0ABCDEFG", Pipeline: "taxi", Status: "failed", Error: "prepare.go:12:5: boom",
+	FailedBlock: "prepare", Duration: 3.25, URL: RunURL("http://localhost:6789/", "taxi", "01JGZ5Q8N6XJ3W5X9Y0ABCDEFG")}
+
+// flaky answers the first 'failures' requests with 'status' (or hangs past
+// the client timeout if status is 0), then 200, recording every body.
+type flaky struct {
+	mu       sync.Mutex
+	failures int
+	status   int
+	bodies   []string
+}
+
+func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.bodies = append(f.bodies, string(b))
+	n := len(f.bodies)
+	f.mu.Unlock()
+	if r.Header.Get("Content-Type") != "application/json" {
+		w.WriteHeader(http.StatusUnsupportedMediaType)
+		return
+	}
+	if n <= f.failures {
+		if f.status == 0 {
+			<-r.Context().Done() // the client gives up
+			return
+		}
+		http.Error(w, "nope", f.status)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func TestNotifier_Send(t *testing.T) {
+	tests := []struct {
+		name         string
+		server       *flaky
+		format       Format
+		wantAttempts int
+		wantErr      error
+		checkBody    func(t *testing.T, body string)
+	}{
+		{"fails once then json delivered", &flaky{failures: 1, status: 500}, JSON, 2, nil, func(t *testing.T, body string) {
+			var p Payload
+			if err := json.Unmarshal([]byte(body), &p); err != nil || p != payload {
+				t.Fatalf("payload %+v, %v", p, err)
+			}
+		}},
+		{"slack text after a 429", &flaky{failures: 1, status: 429}, Slack, 2, nil, func(t *testing.T, body string) {
+			var m map[string]string
+			if err := json.Unmarshal([]byte(body), &m); err != nil || len(m) != 1 {
+				t.Fatalf("body %s: %v", body, err)
+			}
+			for _, want := range []string{"*taxi* failed", "3.25s", "Block *prepare* failed", "boom", "http://localhost:6789/pipelines/taxi/runs/01JG"} {
+				if !strings.Contains(m["text"], want) {
+					t.Errorf("text %q lacks %q", m["text"], want)
+				}
+			}
+		}},
+		{"timeout is retried", &flaky{failures: 1, status: 0}, JSON, 2, nil, nil},
+		{"bounded retries", &flaky{failures: 100, status: 503}, JSON, 4, ErrStatus, nil},
+		{"4xx is not retried", &flaky{failures: 100, status: 404}, JSON, 1, ErrStatus, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.server)
+			defer srv.Close()
+			clock := &instantClock{now: time.Unix(0, 0)}
+			n := New(Options{Timeout: 200 * time.Millisecond, Clock: clock,
+				Retry: retry.Policy{Count: 3, Delay: time.Second, Backoff: 2, MaxDelay: 3 * time.Second}})
+			attempts, err := n.Send(t.Context(), Hook{URL: srv.URL + "/secret-token", Format: tt.format}, payload)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if err != nil && strings.Contains(err.Error(), "secret-token") {
+				t.Fatalf("error leaks the webhook path: %v", err)
+			}
+			if len(attempts) != tt.wantAttempts || len(tt.server.bodies) != tt.wantAttempts {
+				t.Fatalf("attempts %d, requests %d, want %d", len(attempts), len(tt.server.bodies), tt.wantAttempts)
+			}
+			wantWaits := []time.Duration{time.Second, 2 * time.Second, 3 * time.Second}[:tt.wantAttempts-1]
+			if len(clock.waits) != len(wantWaits) {
+				t.Fatalf("waits %v, want %v", clock.waits, wantWaits)
+			}
+			for i := range wantWaits {
+				if clock.waits[i] != wantWaits[i] {
+					t.Fatalf("waits %v, want %v", clock.waits, wantWaits)
+				}
+			}
+			if tt.checkBody != nil {
+				tt.checkBody(t, tt.server.bodies[len(tt.server.bodies)-1])
+			}
+		})
+	}
+}
+
+func TestHook_Wants(t *testing.T) {
+	tests := []struct {
+		name   string
+		on     []On
+		status string
+		want   bool
+	}{
+		{"default is failure", nil, "failed", true},
+		{"default skips success", nil, "succeeded", false},
+		{"crashed is a failure", []On{Failure}, "crashed", true},
+		{"success only", []On{Success}, "failed", false},
+		{"both", []On{Both}, "succeeded", true},
+		{"list", []On{Failure, Success}, "succeeded", true},
+		{"cancelled notifies nobody", []On{Both}, "cancelled", false},
+		{"running notifies nobody", []On{Both}, "running", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (Hook{URL: "http://x", On: tt.on}).Wants(tt.status); got != tt.want {
+				t.Fatalf("Wants(%s) = %v", tt.status, got)
+			}
+		})
+	}
+}
+
+func TestHook_Validate(t *testing.T) {
+	tests := []struct {
+		name string
+		h    Hook
+		ok   bool
+	}{
+		{"ok", Hook{URL: "https://hooks.example.com/x", On: []On{Failure}, Format: Slack}, true},
+		{"file url", Hook{URL: "file:///etc/passwd"}, false},
+		{"no host", Hook{URL: "http://"}, false},
+		{"bad event", Hook{URL: "http://x", On: []On{"always"}}, false},
+		{"bad format", Hook{URL: "http://x", Format: "xml"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.h.Validate()
+			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrInvalidHook)) {
+				t.Fatalf("Validate = %v", err)
+			}
+		})
+	}
+}
+
+func TestNotifier_Notify_OnlyMatchingHooks(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	hooks := []Hook{{URL: srv.URL + "/fail"}, {URL: srv.URL + "/ok", On: []On{Success}}, {URL: srv.URL + "/all", On: []On{Both}, Format: Slack}}
+	if err := New(Options{}).Notify(t.Context(), hooks, payload); err != nil {
+		t.Fatal(err)
+	}
+	if hits["/fail"] != 1 || hits["/ok"] != 0 || hits["/all"] != 1 {
+		t.Fatalf("hits %v", hits)
+	}
+}
