@@ -35,6 +35,11 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
+	if req.File != "" {
+		if err := checkRel(req.File); err != nil {
+			return err
+		}
+	}
 	kind := projects.Kind(req.Kind)
 	if kind == "" && req.File != "" {
 		kind = kindOfFolder(req.File)
@@ -70,7 +75,7 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
 			created = b.File
 			return nil
 		}
-		abs, err := p.Resolve(b.File)
+		abs, err := s.checkPath(p, b.File)
 		if err != nil {
 			return err
 		}
@@ -137,8 +142,10 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 			}
 			if b.File == projects.DefaultFile(b.Kind, old) {
 				to := projects.DefaultFile(b.Kind, *req.Name)
-				if abs, err := p.Resolve(to); err == nil {
-					if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+				from, err1 := p.Resolve(b.File)
+				dest, err2 := p.Resolve(to)
+				if err1 == nil && err2 == nil {
+					if _, err := os.Stat(dest); errors.Is(err, fs.ErrNotExist) && os.Rename(from, dest) == nil {
 						fileMove = [2]string{b.File, to}
 						b.File = to
 					}
@@ -148,6 +155,11 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	})
 	if err != nil {
+		if fileMove[0] != "" { // the pipeline was not saved: move the file back
+			from, _ := p.Resolve(fileMove[1])
+			to, _ := p.Resolve(fileMove[0])
+			os.Rename(from, to)
+		}
 		return err
 	}
 	if req.Name != nil && *req.Name != blockName {
@@ -163,31 +175,26 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// afterBlockRename moves the block's file (when it was named after the
-// block) and its stored output, and points every other pipeline using the
-// file at its new path.
+// afterBlockRename moves the block's stored output and, when its file moved,
+// points every other pipeline using the file at the new path.
 func (s *Server) afterBlockRename(p *projects.Project, pipeline, old, new string, move [2]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if move[0] != "" {
-		from, err1 := p.Resolve(move[0])
-		to, err2 := p.Resolve(move[1])
-		if err1 == nil && err2 == nil && os.Rename(from, to) == nil {
-			s.wrote(move[0], move[1])
-			for _, other := range p.PipelineNames() {
-				if other == pipeline {
-					continue
+		s.wrote(move[0], move[1])
+		for _, other := range p.PipelineNames() {
+			if other == pipeline {
+				continue
+			}
+			opl := clonePipeline(p.Pipelines[other])
+			changed := false
+			for _, ob := range opl.Blocks {
+				if ob.File == move[0] {
+					ob.File, changed = move[1], true
 				}
-				opl := clonePipeline(p.Pipelines[other])
-				changed := false
-				for _, ob := range opl.Blocks {
-					if ob.File == move[0] {
-						ob.File, changed = move[1], true
-					}
-				}
-				if changed && p.SavePipeline(opl) == nil {
-					s.wrote(opl.Path())
-				}
+			}
+			if changed && p.SavePipeline(opl) == nil {
+				s.wrote(opl.Path())
 			}
 		}
 	}

@@ -21,22 +21,31 @@ const maxEditable = 4 << 20
 // checkPath refuses paths outside the project and inside .golem or .git,
 // then resolves rel with the project's resolver (symlinks included).
 func (s *Server) checkPath(p *projects.Project, rel string) (string, error) {
-	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") {
-		return "", errorf(http.StatusForbidden, codeForbidden, "path %q: %w", rel, projects.ErrOutsideProject)
-	}
-	for _, part := range strings.Split(rel, "/") {
-		if part == ".." || part == "." || part == "" {
-			return "", errorf(http.StatusForbidden, codeForbidden, "path %q: %w", rel, projects.ErrOutsideProject)
-		}
-		if part == ".golem" || part == ".git" {
-			return "", errorf(http.StatusForbidden, codeForbidden, "path %q: %s is not served", rel, part)
-		}
+	if err := checkRel(rel); err != nil {
+		return "", err
 	}
 	abs, err := p.Resolve(rel)
 	if err != nil {
 		return "", errorf(http.StatusForbidden, codeForbidden, "path %q: %w", rel, projects.ErrOutsideProject)
 	}
 	return abs, nil
+}
+
+// checkRel refuses, without touching the disk, paths that are empty,
+// absolute, hold .. or name .golem or .git.
+func checkRel(rel string) error {
+	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") {
+		return errorf(http.StatusForbidden, codeForbidden, "path %q: %w", rel, projects.ErrOutsideProject)
+	}
+	for _, part := range strings.Split(rel, "/") {
+		if part == ".." || part == "." || part == "" {
+			return errorf(http.StatusForbidden, codeForbidden, "path %q: %w", rel, projects.ErrOutsideProject)
+		}
+		if part == ".golem" || part == ".git" {
+			return errorf(http.StatusForbidden, codeForbidden, "path %q: %s is not served", rel, part)
+		}
+	}
+	return nil
 }
 
 type fileEntry struct {

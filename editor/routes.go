@@ -74,6 +74,6 @@ func (s *Server) routes() http.Handler {
 	h("/api/", func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, codeNotFound, "no route %s %s (see docs/EDITOR_API.md)", r.Method, r.URL.Path)
 	})
-	mux.Handle("GET /", s.frontendHandler())
+	mux.Handle("/", s.frontendHandler())
 	return mux
 }

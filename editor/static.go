@@ -30,6 +30,10 @@ func (s *Server) frontendHandler() http.Handler {
 	hasIndex := err == nil
 	fileServer := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeError(w, errorf(http.StatusMethodNotAllowed, codeBadRequest, "%s %s: method not allowed", r.Method, r.URL.Path), nil)
+			return
+		}
 		if !hasIndex {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write([]byte(buildHint))
