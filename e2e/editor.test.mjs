@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { BASE, ROOT, build, launchBrowser, skipReason, startServer } from './harness.mjs'
 
-const skip = skipReason()
+const skip = skipReason() || false
 if (skip) console.log(skip)
 
 let server, browser, page
