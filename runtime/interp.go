@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path"
@@ -74,6 +75,8 @@ type interpreter struct {
 	done   chan struct{}
 	// imported is set once the per-run package is imported; later calls only replace its values.
 	imported bool
+	// pos is the position of the last statement that could panic, written by instrumented code.
+	pos int
 }
 
 // newInterpreter prepares an interpreter for node with the block's stdout and stderr going to log.
@@ -144,6 +147,11 @@ func (it *interpreter) load(ctx context.Context) (err error) {
 	if err != nil {
 		return it.userError(err)
 	}
+	if instrument(f) {
+		if err := it.i.Use(interp.Exports{runPkg + "/" + runPkg: {"Pos": reflect.ValueOf(&it.pos)}}); err != nil {
+			return err
+		}
+	}
 	prog, err := it.i.CompileAST(f)
 	if err != nil {
 		return it.userError(err)
@@ -189,7 +197,7 @@ func (it *interpreter) qualified(name string) string {
 // call runs fn(args...) through EvalWithContext so that cancellation and timeouts stop it, and
 // returns its value (if any) and error.
 func (it *interpreter) call(ctx context.Context, fn string, args []reflect.Value, results int) (out any, err error) {
-	exports := map[string]reflect.Value{}
+	exports := map[string]reflect.Value{"Pos": reflect.ValueOf(&it.pos)}
 	names := make([]string, len(args))
 	for i, a := range args {
 		name := "In" + strconv.Itoa(i)
@@ -305,6 +313,13 @@ func (it *interpreter) panicError(p interp.Panic) error {
 		}
 	}
 	be.Stack = strings.Join(trace, "\n")
+	// yaegi's trace points at the first statement of the panicking function; the instrumented
+	// code knows the statement that was running.
+	if it.pos > 0 {
+		if p := it.i.FileSet().Position(token.Pos(it.pos)); p.Filename == it.node.Source.File {
+			be.File, be.Line, be.Col = p.Filename, p.Line, p.Column
+		}
+	}
 	return be
 }
 

@@ -102,8 +102,8 @@ func Load(ctx *blocks.Context) (int, error) {
 	return 0, errors.New("no data today")
 }
 `,
-		"transformers/after_bad.go": "package after_bad\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Transform(ctx *blocks.Context, n int) (int, error) { return n + 1, nil }\n",
-		"data_loaders/good.go":      "package good\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 41, nil }\n",
+		"transformers/after_bad.go":  "package after_bad\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Transform(ctx *blocks.Context, n int) (int, error) { return n + 1, nil }\n",
+		"data_loaders/good.go":       "package good\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 41, nil }\n",
 		"transformers/after_good.go": "package after_good\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Transform(ctx *blocks.Context, n int) (int, error) { return n + 1, nil }\n",
 	})
 	r := mustRun(t, dir, Options{}, RunnerOptions{})
