@@ -138,6 +138,7 @@ type nodeState struct {
 	done   chan struct{}
 	status string
 	value  any
+	key    string // cache key of the output
 	res    BlockResult
 }
 
@@ -263,6 +264,17 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 		logMu.Unlock()
 		emit(Event{Kind: BlockLog, Block: n.Name(), Line: line})
 	}
+	st.key = cacheKey(plan, n, r.upstreamKeys(plan, n, states))
+	if m, ok := cached(r.o.Store, plan, n, st.key, r.o.Clock.Now()); ok {
+		v, _, err := r.o.Store.Load(plan.Pipeline.Name, n.Name())
+		if err == nil {
+			st.value, st.status = v, StatusCached
+			st.res.Status, st.res.Rows, st.res.Cols, st.res.GoType = StatusCached, m.Rows, m.Cols, m.GoType
+			st.res.Duration = time.Since(start)
+			emit(Event{Kind: BlockFinished, Block: n.Name(), Status: StatusCached, Rows: m.Rows, Cols: m.Cols, Duration: st.res.Duration})
+			return
+		}
+	}
 	emit(Event{Kind: BlockStarted, Block: n.Name(), Status: StatusRunning})
 
 	inputs, err := r.inputs(plan, n, states)
@@ -303,7 +315,7 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 				st.res.Value = b
 			}
 		}
-		if _, err := r.o.Store.Save(plan.Pipeline.Name, n.Name(), out, runID); err != nil {
+		if _, err := r.o.Store.SaveKeyed(plan.Pipeline.Name, n.Name(), out, runID, st.key); err != nil {
 			st.status = StatusFailed
 			st.res.Status = st.status
 			st.res.Err = asBlockError(n, err)
@@ -315,6 +327,27 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 	st.status = StatusSucceeded
 	st.res.Status = st.status
 	emit(Event{Kind: BlockFinished, Block: n.Name(), Status: st.status, Rows: st.res.Rows, Cols: st.res.Cols, Duration: st.res.Duration})
+}
+
+// upstreamKeys returns the cache keys of n's upstreams: from this run, or from their stored outputs.
+func (r *Runner) upstreamKeys(plan *Plan, n *Node, states map[string]*nodeState) []string {
+	var keys []string
+	for _, u := range n.Upstream {
+		if u.Run && u.Source != nil {
+			keys = append(keys, states[u.Name()].key)
+			continue
+		}
+		if m, err := r.o.Store.Meta(plan.Pipeline.Name, u.Name()); err == nil {
+			k := m.CacheKey
+			if k == "" {
+				k = m.RunID
+			}
+			keys = append(keys, k)
+		} else {
+			keys = append(keys, "none")
+		}
+	}
+	return keys
 }
 
 // inputs gathers a node's upstream outputs: from this run, or from the output store.

@@ -38,10 +38,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: no command", errUsage)
 	}
 	cmds := map[string]command{
-		"init": runInit,
-		"run":  runRun,
-		"runs": runRuns,
-		"logs": runLogs,
+		"init":  runInit,
+		"run":   runRun,
+		"runs":  runRuns,
+		"start": runStart,
+		"logs":  runLogs,
 		"version": func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "golem", version)
 			return nil

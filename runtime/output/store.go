@@ -29,6 +29,8 @@ type Meta struct {
 	Bytes   int64         `json:"bytes"`
 	RunID   string        `json:"run_id"`
 	SavedAt time.Time     `json:"saved_at"`
+	// CacheKey hashes what the output depends on (source, utils, upstreams, variables).
+	CacheKey string `json:"cache_key,omitempty"`
 }
 
 // Store keeps block outputs in Dir, one folder per pipeline and block.
@@ -47,11 +49,16 @@ func (s *Store) dir(pipeline, block string) string {
 
 // Save stores v as the output of block in pipeline, replacing the previous one atomically.
 func (s *Store) Save(pipeline, block string, v any, runID string) (Meta, error) {
+	return s.SaveKeyed(pipeline, block, v, runID, "")
+}
+
+// SaveKeyed is Save recording the cache key of the output.
+func (s *Store) SaveKeyed(pipeline, block string, v any, runID, cacheKey string) (Meta, error) {
 	dir := s.dir(pipeline, block)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Meta{}, fmt.Errorf("save output %s/%s: %w", pipeline, block, err)
 	}
-	m := Meta{RunID: runID, SavedAt: time.Now().UTC(), GoType: goType(v)}
+	m := Meta{RunID: runID, SavedAt: time.Now().UTC(), GoType: goType(v), CacheKey: cacheKey}
 	if f, ok := v.(*frame.Frame); ok && f != nil {
 		m.Kind = KindFrame
 		m.Rows, m.Cols = f.Shape()
