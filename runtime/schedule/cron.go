@@ -86,12 +86,20 @@ func (c cronSpec) next(after time.Time, loc *time.Location) time.Time {
 	wallClock := !c.everyHour()
 	// Wall-clock order matches instant order except within a DST change, so
 	// candidates more than 3 hours of wall time away are cut off early.
-	const slack = 3 * 60
+	const maxSlack = 3 * 60
 	afterWall := local.Hour()*60 + local.Minute()
 	for i := 0; i < 366*8+2; i++ {
 		cy, cm, cd := day.AddDate(0, 0, i).Date()
 		if !c.dayMatches(cy, cm, cd, loc) {
 			continue
+		}
+		// On a day without a zone change wall order is instant order: the
+		// first candidate after 'after' is the answer. Otherwise allow slack.
+		slack := 0
+		_, offStart := time.Date(cy, cm, cd, 0, 0, 0, 0, loc).Zone()
+		_, offEnd := time.Date(cy, cm, cd, 23, 59, 0, 0, loc).Zone()
+		if offStart != offEnd {
+			slack = maxSlack
 		}
 		var best time.Time
 		bestWall := -1
@@ -101,7 +109,7 @@ func (c cronSpec) next(after time.Time, loc *time.Location) time.Time {
 			for mins := c.minute &^ starBit; mins != 0; mins &= mins - 1 {
 				mi := bits.TrailingZeros64(mins)
 				wall := h*60 + mi
-				if i == 0 && wall < afterWall-slack {
+				if i == 0 && wall < afterWall-max(slack, 1) {
 					continue
 				}
 				if bestWall >= 0 && wall > bestWall+slack {
