@@ -99,6 +99,7 @@ func ParseSource(file string, src []byte, k Kind) (*Source, error) {
 	errs = append(errs, precheck(fset, f)...)
 
 	if entry := k.Entry(); entry != "" {
+		found := false
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Recv != nil {
@@ -106,6 +107,7 @@ func ParseSource(file string, src []byte, k Kind) (*Source, error) {
 			}
 			switch fd.Name.Name {
 			case entry:
+				found = true
 				fn, err := signature(fset, fd, imports, true)
 				if err != nil {
 					errs = append(errs, err)
@@ -113,7 +115,7 @@ func ParseSource(file string, src []byte, k Kind) (*Source, error) {
 				}
 				s.Entry = fn
 			case "Test":
-				fn, err := signature(fset, fd, imports, false)
+				fn, err := signature(fset, fd, imports, true)
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -121,9 +123,9 @@ func ParseSource(file string, src []byte, k Kind) (*Source, error) {
 				s.Test = fn
 			}
 		}
-		if s.Entry == nil {
+		if s.Entry == nil && !found {
 			add(f.Name.Pos(), "%w: a %s block needs func %s", ErrNoEntry, k, entryShape(k))
-		} else {
+		} else if s.Entry != nil {
 			errs = append(errs, checkShape(s)...)
 		}
 	}
@@ -190,10 +192,8 @@ func checkShape(s *Source) []error {
 			bad("Export must return error or (T, error)")
 		}
 	}
-	if t := s.Test; t != nil {
-		if t.HasCtx {
-			bad("Test takes only the block's output: func Test(out T) error")
-		}
+	if t := s.Test; t != nil && (t.HasCtx || len(t.Params) > 1 || len(t.Results) > 0) {
+		errs = append(errs, &PosError{Pos: t.Pos, Err: errors.New("Test takes only the block's output and returns an error: func Test(out T) error")})
 	}
 	return errs
 }
