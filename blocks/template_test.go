@@ -1,0 +1,44 @@
+package blocks
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTemplates_ParseAndPassPrecheck(t *testing.T) {
+	for _, k := range Kinds() {
+		for _, tpl := range append([]string{""}, Templates()...) {
+			src, err := Template(k, "my_block", tpl)
+			if err != nil {
+				if !strings.Contains(err.Error(), "no template") {
+					t.Errorf("%s/%s: %v", k, tpl, err)
+				}
+				continue
+			}
+			t.Run(string(k)+"/"+tpl, func(t *testing.T) {
+				if k == Markdown {
+					if !strings.HasPrefix(src, "# my_block") {
+						t.Errorf("markdown template %q", src)
+					}
+					return
+				}
+				s, err := ParseSource(k.Folder()+"/my_block.go", []byte(src), k)
+				if err != nil {
+					t.Fatalf("template does not pass its own checks: %v\n%s", err, src)
+				}
+				if s.Package != "my_block" || s.Entry == nil || s.Entry.Name != k.Entry() {
+					t.Errorf("package %q entry %+v", s.Package, s.Entry)
+				}
+			})
+		}
+	}
+}
+
+func TestTemplate_Unknown(t *testing.T) {
+	if _, err := Template(Kind("nope"), "x", ""); err == nil {
+		t.Error("unknown kind accepted")
+	}
+	if _, err := Template(Transformer, "x", "parquet"); err == nil || !strings.Contains(err.Error(), "templates:") {
+		t.Errorf("unknown template: %v", err)
+	}
+}
