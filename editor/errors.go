@@ -100,6 +100,20 @@ func toAPIError(err error) *apiError {
 			e.File, e.Line = ps[0].File, ps[0].Line
 		}
 	}
+	if e.File == "" { // parse and pre-check errors of block files
+		var located []problem
+		for _, p := range positioned(err) {
+			if p.File != "" {
+				located = append(located, p)
+			}
+		}
+		if len(located) > 0 {
+			e.File, e.Line, e.Col = located[0].File, located[0].Line, located[0].Col
+			if len(located) > 1 && len(e.Details) == 0 {
+				e.Details = located
+			}
+		}
+	}
 	return e
 }
 

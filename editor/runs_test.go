@@ -1,0 +1,199 @@
+package editor
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	conn := ts.dial(nil)
+	var started struct {
+		RunID string `json:"run_id"`
+	}
+	ts.must(202, "POST", "/api/pipelines/data_preparation/runs", map[string]any{"mode": "with_upstream", "block": "prepare"}, &started)
+	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
+	var order []string
+	var prepare wsMsg
+	sawLog := false
+	for _, m := range msgs {
+		if m.RunID != started.RunID || m.Pipeline != "data_preparation" {
+			t.Fatalf("message of another run: %+v", m)
+		}
+		order = append(order, m.Type+":"+m.Block)
+		if m.Type == "block_log" && m.Line != "" {
+			sawLog = true
+		}
+		if m.Type == "block_finished" && m.Block == "prepare" {
+			prepare = m
+		}
+	}
+	last := msgs[len(msgs)-1]
+	if last.Status != "succeeded" {
+		t.Fatalf("run %s: %v", last.Status, order)
+	}
+	if msgs[0].Type != "run_started" || len(msgs[0].Blocks) != 2 {
+		t.Fatalf("first = %+v", msgs[0])
+	}
+	if prepare.Status != "succeeded" || prepare.Rows == 0 || prepare.Cols == 0 || prepare.DurationMS == nil || !sawLog {
+		t.Fatalf("prepare finished = %+v (log seen %v), order %v", prepare, sawLog, order)
+	}
+
+	// the output: a server-side page with schema and typed cells
+	var pg tablePage
+	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/output?offset=5&limit=3", nil, &pg)
+	if pg.Rows != prepare.Rows || pg.Offset != 5 || len(pg.Data) != 3 || len(pg.Schema) != prepare.Cols || len(pg.Data[0]) != prepare.Cols {
+		t.Fatalf("page = rows %d offset %d data %d schema %d", pg.Rows, pg.Offset, len(pg.Data), len(pg.Schema))
+	}
+	for j, f := range pg.Schema {
+		if f.Name == "lpep_pickup_datetime" {
+			if s, ok := pg.Data[0][j].(string); !ok || !strings.HasPrefix(s, "20") || strings.HasSuffix(s, "Z") {
+				t.Fatalf("timestamp cell = %#v", pg.Data[0][j])
+			}
+		}
+	}
+	var e errBody
+	if got := ts.do("GET", "/api/pipelines/data_preparation/blocks/prepare/output?limit=100000", nil, &e); got != 400 {
+		t.Fatalf("huge limit: %d", got)
+	}
+	if got := ts.do("GET", "/api/pipelines/data_preparation/blocks/export_trips/output", nil, &e); got != 404 || e.Error.Code != "no_output" {
+		t.Fatalf("no output: %d %+v", got, e)
+	}
+	var sum tablePage
+	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/summary", nil, &sum)
+	if sum.Rows == 0 || len(sum.Schema) == 0 {
+		t.Fatalf("summary = %+v", sum)
+	}
+
+	// charts of the example, aggregated on the server
+	var cd chartData
+	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/charts/durations", nil, &cd)
+	series := cd.Option["series"].([]any)[0].(map[string]any)
+	if series["type"] != "bar" || len(series["data"].([]any)) != 60 || cd.Rows != prepare.Rows {
+		t.Fatalf("histogram option: type %v, %d bins, rows %d", series["type"], len(series["data"].([]any)), cd.Rows)
+	}
+	raw, _ := json.Marshal(cd.Option)
+	if len(raw) > 20000 {
+		t.Fatalf("option is %d bytes: raw rows leaked?", len(raw))
+	}
+	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/charts/trips_per_day", nil, &cd)
+
+	// chart CRUD in pipeline.yaml, and a preview
+	spec := map[string]any{"name": "zones", "type": "bar", "x": "PULocationID", "top": 5, "sort": "label"}
+	ts.must(201, "POST", "/api/pipelines/data_preparation/blocks/prepare/charts", spec, nil)
+	yaml, _ := os.ReadFile(filepath.Join(ts.dir, "pipelines/data_preparation/pipeline.yaml"))
+	if !strings.Contains(string(yaml), "name: zones") || !strings.Contains(string(yaml), "sort: label") {
+		t.Fatalf("pipeline.yaml:\n%s", yaml)
+	}
+	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/charts/zones", nil, &cd)
+	if cd.Spec.Sort != "label" || cd.Spec.Top != 5 {
+		t.Fatalf("spec round trip = %+v", cd.Spec)
+	}
+	spec["type"] = "pie"
+	ts.must(200, "PUT", "/api/pipelines/data_preparation/blocks/prepare/charts/zones", spec, nil)
+	ts.must(200, "POST", "/api/pipelines/data_preparation/blocks/prepare/charts/preview", map[string]any{"type": "scatter", "x": "trip_distance", "y": "duration", "sample": 100}, &cd)
+	if n := len(cd.Option["series"].([]any)[0].(map[string]any)["data"].([]any)); n != 100 {
+		t.Fatalf("scatter sample = %d points", n)
+	}
+	if got := ts.do("POST", "/api/pipelines/data_preparation/blocks/prepare/charts/preview", map[string]any{"type": "histogram", "column": "nope"}, &e); got != 422 {
+		t.Fatalf("bad column: %d %+v", got, e)
+	}
+	if got := ts.do("POST", "/api/pipelines/data_preparation/blocks/prepare/charts", map[string]any{"name": "zones", "type": "bar", "x": "PULocationID"}, &e); got != 409 {
+		t.Fatalf("duplicate chart: %d", got)
+	}
+	ts.must(204, "DELETE", "/api/pipelines/data_preparation/blocks/prepare/charts/zones", nil, nil)
+
+	var rv runView
+	ts.must(200, "GET", "/api/runs/"+started.RunID, nil, &rv)
+	if rv.Status != "succeeded" || len(rv.Blocks) != 2 || len(rv.Blocks[0].Logs) == 0 {
+		t.Fatalf("run = %+v", rv)
+	}
+	var proj struct{ Pipelines []pipelineSummary }
+	ts.must(200, "GET", "/api/project", nil, &proj)
+	for _, p := range proj.Pipelines {
+		if p.Name == "data_preparation" && (p.LastRun == nil || p.LastRun.RunID != started.RunID || p.LastRun.Status != "succeeded") {
+			t.Fatalf("last run = %+v", p.LastRun)
+		}
+	}
+}
+
+func TestRuns_FailingBlockReportsLineAndServerKeepsServing(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "broken"}, nil)
+	ts.must(201, "POST", "/api/pipelines/broken/blocks", map[string]any{"name": "boom", "kind": "data_loader"}, nil)
+	src := "package boom\n\nimport (\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\nfunc Load(ctx *blocks.Context) (*frame.Frame, error) {\n\tvar f *frame.Frame\n\treturn f.Head(1), nil\n}\n"
+	var f fileBody
+	ts.must(200, "GET", "/api/files/data_loaders/boom.go", nil, &f)
+	ts.must(200, "PUT", "/api/files/data_loaders/boom.go", map[string]string{"content": src, "version": f.Version}, nil)
+
+	conn := ts.dial(nil)
+	ts.must(202, "POST", "/api/pipelines/broken/runs", map[string]any{"mode": "block", "block": "boom"}, nil)
+	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
+	var fin *wsMsg
+	for i := range msgs {
+		if msgs[i].Type == "block_finished" {
+			fin = &msgs[i]
+		}
+	}
+	if fin == nil || fin.Status != "failed" || fin.Error == nil || fin.Error.Message == "" {
+		t.Fatalf("block_finished = %+v", fin)
+	}
+	if fin.Error.File != "data_loaders/boom.go" || fin.Error.Line != 10 {
+		t.Fatalf("error position = %s:%d (want data_loaders/boom.go:10): %s", fin.Error.File, fin.Error.Line, fin.Error.Message)
+	}
+	if last := msgs[len(msgs)-1]; last.Status != "failed" {
+		t.Fatalf("run status = %s", last.Status)
+	}
+	ts.must(200, "GET", "/api/health", nil, nil)
+
+	// a syntax error is a 422 before any run, with its position
+	ts.must(200, "GET", "/api/files/data_loaders/boom.go", nil, &f)
+	ts.must(200, "PUT", "/api/files/data_loaders/boom.go", map[string]string{"content": "package boom\n\nfunc Load(\n", "version": f.Version}, nil)
+	var e errBody
+	if got := ts.do("POST", "/api/pipelines/broken/runs", map[string]any{"mode": "pipeline"}, &e); got != 422 || e.Error.File == "" || e.Error.Line == 0 {
+		t.Fatalf("plan error: %d %+v", got, e)
+	}
+	if got := ts.do("POST", "/api/pipelines/broken/runs", map[string]any{"mode": "sideways"}, &e); got != 400 {
+		t.Fatalf("bad mode: %d", got)
+	}
+}
+
+func TestRuns_CancelStopsAnInfiniteLoop(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "slow"}, nil)
+	ts.must(201, "POST", "/api/pipelines/slow/blocks", map[string]any{"name": "spin", "kind": "data_loader"}, nil)
+	var f fileBody
+	ts.must(200, "GET", "/api/files/data_loaders/spin.go", nil, &f)
+	src := "package spin\n\nimport (\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\nfunc Load(ctx *blocks.Context) (*frame.Frame, error) {\n\tn := 0\n\tfor {\n\t\tn++\n\t}\n\treturn nil, nil\n}\n"
+	ts.must(200, "PUT", "/api/files/data_loaders/spin.go", map[string]string{"content": src, "version": f.Version}, nil)
+	conn := ts.dial(nil)
+	var started struct {
+		RunID string `json:"run_id"`
+	}
+	ts.must(202, "POST", "/api/pipelines/slow/runs", map[string]any{"mode": "pipeline"}, &started)
+	until(t, conn, func(m wsMsg) bool { return m.Type == "block_started" })
+	var e errBody
+	if got := ts.do("POST", "/api/pipelines/slow/runs", map[string]any{"mode": "pipeline"}, &e); got != 409 {
+		t.Fatalf("second run while running: %d", got)
+	}
+	begin := time.Now()
+	ts.must(202, "POST", "/api/runs/"+started.RunID+"/cancel", nil, nil)
+	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
+	if last := msgs[len(msgs)-1]; last.Status != "cancelled" {
+		t.Fatalf("run status = %s", last.Status)
+	}
+	if d := time.Since(begin); d > 5*time.Second {
+		t.Fatalf("cancel took %s", d)
+	}
+	if got := ts.do("POST", "/api/runs/"+started.RunID+"/cancel", nil, &e); got != http.StatusConflict {
+		t.Fatalf("cancel finished run: %d", got)
+	}
+	if got := ts.do("POST", "/api/runs/nope/cancel", nil, &e); got != 404 {
+		t.Fatalf("cancel unknown run: %d", got)
+	}
+}
