@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/golemlabs/golem/blocks"
 	"github.com/golemlabs/golem/projects"
@@ -32,6 +34,8 @@ type Options struct {
 	MaxParallel int // concurrent blocks; 0 = the pipeline's or project's setting, else 2
 	NoCache     bool
 	Trigger     string // cli, editor, schedule:<name>, api, retry:<run id>
+	// ExecutionTime is the time the run stands for (a scheduled fire time); zero means its start.
+	ExecutionTime time.Time
 }
 
 // Node is one block of a plan.
@@ -54,6 +58,9 @@ type Plan struct {
 	Options  Options
 	Nodes    []*Node // topological order, stable in pipeline order
 	byName   map[string]*Node
+
+	startOnce sync.Once
+	started   time.Time
 }
 
 // Blocks returns the names of the blocks the run executes, in run order.

@@ -422,7 +422,7 @@ func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node,
 	}
 	bctx := blocks.NewContext(blocks.ContextOptions{
 		Context: ctx, Vars: plan.Vars, Log: it.logLine, ProjectDir: plan.Project.Dir,
-		ExecutionTime: time.Now(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: runID,
+		ExecutionTime: plan.executionTime(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: runID,
 	})
 	args := []reflect.Value{contextValue(bctx)}
 	if ft.NumIn() != len(inputs)+1 {
@@ -524,3 +524,12 @@ func asBlockError(n *Node, err error) *BlockError {
 }
 
 var _ = projects.Markdown
+
+// executionTime is the time the run stands for: the scheduled time, else the plan's first use.
+func (p *Plan) executionTime() time.Time {
+	if !p.Options.ExecutionTime.IsZero() {
+		return p.Options.ExecutionTime
+	}
+	p.startOnce.Do(func() { p.started = time.Now() })
+	return p.started
+}

@@ -19,12 +19,21 @@ type Recorder struct {
 // Begin records a run of plan before it starts and returns its ID; blocks the run executes are
 // recorded as queued.
 func (r *Recorder) Begin(ctx context.Context, plan *runtime.Plan, trigger string, scheduledAt time.Time) (string, error) {
+	id, err := r.Queue(ctx, plan, trigger, scheduledAt)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Start(ctx, id)
+}
+
+// Queue records a run of plan as queued and returns its ID.
+func (r *Recorder) Queue(ctx context.Context, plan *runtime.Plan, trigger string, scheduledAt time.Time) (string, error) {
 	if trigger == "" {
 		trigger = history.TriggerCLI
 	}
 	run := &history.PipelineRun{
 		Pipeline: plan.Pipeline.Name, Trigger: trigger, Vars: plan.Vars,
-		Status: history.Running, StartedAt: time.Now(), ScheduledAt: scheduledAt,
+		Status: history.Queued, ScheduledAt: scheduledAt,
 	}
 	for _, b := range plan.Blocks() {
 		run.Blocks = append(run.Blocks, history.BlockRun{Name: b, Status: history.Queued})
@@ -33,6 +42,23 @@ func (r *Recorder) Begin(ctx context.Context, plan *runtime.Plan, trigger string
 		return "", fmt.Errorf("record run of %s: %w", plan.Pipeline.Name, err)
 	}
 	return run.ID, nil
+}
+
+// Start records that queued run id has started.
+func (r *Recorder) Start(ctx context.Context, id string) error {
+	return r.update(ctx, id, func(run *history.PipelineRun) {
+		run.Status, run.StartedAt = history.Running, time.Now()
+	})
+}
+
+// Cancel records that run id was cancelled before it started.
+func (r *Recorder) Cancel(ctx context.Context, id string) error {
+	return r.update(ctx, id, func(run *history.PipelineRun) {
+		run.Status, run.EndedAt = history.Cancelled, time.Now()
+		for i := range run.Blocks {
+			run.Blocks[i].Status = history.Cancelled
+		}
+	})
 }
 
 // Track records the events of run id as they come and forwards each to out (when not nil). It
