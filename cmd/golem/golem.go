@@ -23,6 +23,8 @@ Usage:
   golem start [DIR] [--port 6789] [--host 127.0.0.1]   the browser editor and the scheduler
   golem runs DIR [PIPELINE] [--json]       list recorded runs
   golem logs DIR RUN [--block NAME]        print a run's logs
+  golem retry DIR RUN                      re-run a failed run from its failed blocks
+  golem gc DIR [--keep N]                  drop old runs, their logs and stale outputs
   golem version                            print the version
 `
 
@@ -42,6 +44,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"run":   runRun,
 		"runs":  runRuns,
 		"start": runStart,
+		"retry": runRetry,
+		"gc":    runGC,
 		"logs":  runLogs,
 		"version": func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "golem", version)
