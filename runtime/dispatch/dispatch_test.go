@@ -276,7 +276,7 @@ func BenchmarkDispatcher_Drain1000(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		dir := project(b, threeBlocks)
-		d, h := newDispatcher(b, dir, Options{MaxRuns: 2})
+		d, h := newDispatcher(b, dir, Options{MaxRuns: 2, KeepRuns: 2000})
 		b.StartTimer()
 		const n = 1000
 		ids := make([]string, n)
