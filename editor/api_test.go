@@ -27,7 +27,7 @@ func TestAPI_Project_ListsExamplePipeline(t *testing.T) {
 		prep.FileVersion == "" || len(prep.Charts) != 3 || prep.Charts[0].Type != "histogram" || prep.Output != nil {
 		t.Fatalf("prepare = %+v", prep)
 	}
-	if pl.Version == "" || len(pl.Variables) == 0 {
+	if pl.Version == "" || len(pl.Variables) < 2 || pl.Variables[0].Name != "source" || pl.Variables[1].Name != "months" {
 		t.Fatalf("pipeline = %+v", pl)
 	}
 }
@@ -46,8 +46,8 @@ func TestAPI_Pipelines_CreateRenameDelete(t *testing.T) {
 	if got := ts.do("POST", "/api/pipelines", map[string]string{"name": "Bad Name"}, &e); got != 400 {
 		t.Fatalf("bad name: %d", got)
 	}
-	ts.must(200, "PUT", "/api/pipelines/training", map[string]any{"name": "train", "variables": []variableView{{Name: "month", Type: "string", Default: "2023-02"}}}, &pl)
-	if pl.Name != "train" || len(pl.Variables) != 1 || pl.Variables[0].Default != "2023-02" {
+	ts.must(200, "PUT", "/api/pipelines/training", map[string]any{"name": "train", "variables": map[string]any{"month": map[string]string{"type": "string", "default": "2023-02"}}}, &pl)
+	if pl.Name != "train" || len(pl.Variables) != 1 || pl.Variables[0].Default != "2023-02" || pl.Variables[0].Name != "month" {
 		t.Fatalf("renamed %+v", pl)
 	}
 	if _, err := os.Stat(filepath.Join(ts.dir, "pipelines/train/pipeline.yaml")); err != nil {
@@ -162,7 +162,9 @@ func TestAPI_Files_VersionConflict(t *testing.T) {
 	ts.must(204, "DELETE", "/api/files/utils/helpers/h.go", nil, nil)
 	var list struct{ Files []fileEntry }
 	ts.must(200, "GET", "/api/files", nil, &list)
-	if !slices.ContainsFunc(list.Files, func(f fileEntry) bool { return f.Path == "golem.yaml" }) ||
+	var cfg fileBody
+	ts.must(200, "GET", "/api/files/golem.yaml", nil, &cfg)
+	if !slices.ContainsFunc(list.Files, func(f fileEntry) bool { return f.Path == "golem.yaml" && f.Version == cfg.Version }) ||
 		slices.ContainsFunc(list.Files, func(f fileEntry) bool { return strings.HasPrefix(f.Path, ".") }) {
 		t.Fatalf("files = %+v", list.Files)
 	}

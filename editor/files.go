@@ -51,6 +51,7 @@ func checkRel(rel string) error {
 type fileEntry struct {
 	Path    string `json:"path"`
 	Size    int64  `json:"size"`
+	Version string `json:"version"`
 	ModTime string `json:"mod_time"`
 }
 
@@ -58,7 +59,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) error {
 	states := s.files.scan()
 	out := make([]fileEntry, 0, len(states))
 	for p, st := range states {
-		out = append(out, fileEntry{Path: p, Size: st.size, ModTime: stamp(st.mod)})
+		out = append(out, fileEntry{Path: p, Size: st.size, Version: s.files.version(p, st), ModTime: stamp(st.mod)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	writeJSON(w, http.StatusOK, map[string]any{"files": out})

@@ -1,6 +1,9 @@
 package editor
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,10 +15,58 @@ import (
 
 // variableView is a declared pipeline variable.
 type variableView struct {
-	Name        string `json:"name"`
+	Name        string `json:"-"`
 	Type        string `json:"type"`
 	Default     string `json:"default"`
 	Description string `json:"description,omitempty"`
+}
+
+// variablesView is written as a JSON object from name to variable, in
+// declaration order (as pipeline.yaml holds them).
+type variablesView []variableView
+
+// MarshalJSON writes the variables as an ordered object.
+func (vs variablesView) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, v := range vs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := json.Marshal(v.Name)
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(b)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// UnmarshalJSON reads an object from name to variable, keeping its order.
+func (vs *variablesView) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("variables must be an object of name to {type, default, description}")
+	}
+	var out variablesView
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var v variableView
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("variable %v: %w", t, err)
+		}
+		v.Name = t.(string)
+		out = append(out, v)
+	}
+	*vs = out
+	return nil
 }
 
 // outputView describes a block's stored output.
@@ -43,15 +94,15 @@ type blockView struct {
 
 // pipelineView is a pipeline with its blocks.
 type pipelineView struct {
-	Name        string         `json:"name"`
-	Description string         `json:"description"`
-	Version     string         `json:"version"`
-	Variables   []variableView `json:"variables"`
-	Blocks      []blockView    `json:"blocks"`
+	Name        string        `json:"name"`
+	Description string        `json:"description"`
+	Version     string        `json:"version"`
+	Variables   variablesView `json:"variables"`
+	Blocks      []blockView   `json:"blocks"`
 }
 
 func (s *Server) viewPipeline(p *projects.Project, pl *projects.Pipeline) pipelineView {
-	v := pipelineView{Name: pl.Name, Description: pl.Description, Version: pl.Version, Variables: []variableView{}, Blocks: []blockView{}}
+	v := pipelineView{Name: pl.Name, Description: pl.Description, Version: pl.Version, Variables: variablesView{}, Blocks: []blockView{}}
 	for _, vr := range pl.Variables {
 		v.Variables = append(v.Variables, variableView{vr.Name, vr.Type, vr.Default, vr.Description})
 	}
@@ -154,9 +205,9 @@ func (s *Server) createPipeline(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) updatePipeline(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
-		Name        *string         `json:"name"`
-		Description *string         `json:"description"`
-		Variables   *[]variableView `json:"variables"`
+		Name        *string        `json:"name"`
+		Description *string        `json:"description"`
+		Variables   *variablesView `json:"variables"`
 	}
 	if err := readJSON(r, &req); err != nil {
 		return err

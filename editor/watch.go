@@ -26,8 +26,43 @@ type fileState struct {
 // outside the editor: vim, VS Code, git pull.
 type watcher struct {
 	dir   string
-	mu    sync.Mutex
-	known map[string]fileState // slash-separated relative path
+	mu       sync.Mutex
+	known    map[string]fileState // slash-separated relative path
+	versions map[string]versioned // content versions by path, valid for a state
+}
+
+type versioned struct {
+	st  fileState
+	ver string
+}
+
+// maxVersioned is the largest file whose version GET /api/files reports.
+const maxVersioned = maxEditable
+
+// version returns the content version of rel in state st ("" for files
+// too large to edit), hashing only files that changed since last asked.
+func (w *watcher) version(rel string, st fileState) string {
+	if st.size > maxVersioned {
+		return ""
+	}
+	w.mu.Lock()
+	v, ok := w.versions[rel]
+	w.mu.Unlock()
+	if ok && v.st.mod.Equal(st.mod) && v.st.size == st.size {
+		return v.ver
+	}
+	data, err := os.ReadFile(filepath.Join(w.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return ""
+	}
+	ver := projects.Version(data)
+	w.mu.Lock()
+	if w.versions == nil {
+		w.versions = map[string]versioned{}
+	}
+	w.versions[rel] = versioned{st, ver}
+	w.mu.Unlock()
+	return ver
 }
 
 func newWatcher(dir string) *watcher { return &watcher{dir: dir} }
