@@ -75,27 +75,90 @@ func TestInit_TaxiExample(t *testing.T) {
 			t.Errorf("missing %s: %v", f, err)
 		}
 	}
-	// Every block passes the block pre-check (imports, syntax, entry signature).
-	for _, b := range pl.Blocks {
-		if b.Kind == Markdown {
-			continue
-		}
-		src, err := p.ReadFile(b.File)
+	if got := strings.Join(p.PipelineNames(), ","); got != "batch_inference,data_preparation,train_gbdt,train_linear" {
+		t.Fatalf("pipelines = %s", got)
+	}
+	for _, name := range p.PipelineNames() {
+		pl, err := p.Pipeline(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := blocks.ParseSource(b.File, src, blocks.Kind(b.Kind)); err != nil {
-			t.Errorf("block %s: %v", b.Name, err)
+		// Every block passes the block pre-check (imports, syntax, entry signature).
+		for _, b := range pl.Blocks {
+			if b.Kind == Markdown {
+				continue
+			}
+			src, err := p.ReadFile(b.File)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := blocks.ParseSource(b.File, src, blocks.Kind(b.Kind)); err != nil {
+				t.Errorf("%s: block %s: %v", name, b.Name, err)
+			}
+		}
+		// The embedded pipeline.yaml is in canonical form: saving it changes nothing.
+		before, _ := os.ReadFile(filepath.Join(dir, pl.Path()))
+		if err := p.SavePipeline(pl); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := os.ReadFile(filepath.Join(dir, pl.Path()))
+		if !bytes.Equal(before, after) {
+			t.Errorf("example %s is not canonical; canonical form:\n%s", pl.Path(), after)
 		}
 	}
-	// The embedded pipeline.yaml is in canonical form: saving it changes nothing.
-	before, _ := os.ReadFile(filepath.Join(dir, pl.Path()))
-	if err := p.SavePipeline(pl); err != nil {
+}
+
+// TestInit_TaxiTrainingPipelines checks that the training pipelines share the
+// data_preparation block files (not copies) and declare their variables.
+func TestInit_TaxiTrainingPipelines(t *testing.T) {
+	dir := t.TempDir()
+	if err := Init(dir, "taxi"); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := os.ReadFile(filepath.Join(dir, pl.Path()))
-	if !bytes.Equal(before, after) {
-		t.Fatalf("example pipeline.yaml is not canonical; canonical form:\n%s", after)
+	p := mustLoad(t, dir)
+	for _, tc := range []struct {
+		pipeline string
+		files    map[string]string // block -> file
+		vars     []string
+	}{
+		{"train_linear", map[string]string{"ingest": "data_loaders/ingest.go", "prepare": "transformers/prepare.go",
+			"prepare_validation": "transformers/prepare.go", "build_features": "transformers/build_features.go",
+			"build_features_validation": "transformers/build_features.go", "train": "transformers/train_linear.go",
+			"export_model": "data_exporters/export_model.go"}, []string{"source", "train", "validation", "features", "alpha"}},
+		{"train_gbdt", map[string]string{"ingest": "data_loaders/ingest.go", "prepare": "transformers/prepare.go",
+			"prepare_validation": "transformers/prepare.go", "train": "transformers/train_gbdt.go",
+			"export_model": "data_exporters/export_model.go"}, []string{"source", "train", "validation", "features", "rounds", "learning_rate"}},
+		{"batch_inference", map[string]string{"prepare": "transformers/prepare.go", "predict": "transformers/predict.go"},
+			[]string{"source", "month", "model", "output"}},
+	} {
+		t.Run(tc.pipeline, func(t *testing.T) {
+			pl, err := p.Pipeline(tc.pipeline)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for block, file := range tc.files {
+				b := pl.Block(block)
+				if b == nil {
+					t.Errorf("no block %s", block)
+					continue
+				}
+				if b.File != file {
+					t.Errorf("block %s uses %s, want %s", block, b.File, file)
+				}
+			}
+			for _, v := range tc.vars {
+				if _, ok := pl.Variables.Get(v); !ok {
+					t.Errorf("variable %s not declared", v)
+				}
+			}
+			vars, err := pl.ResolveVars(p.Config.Variables, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.pipeline != "batch_inference" && (vars["train"] != "2023-01" || vars["validation"] != "") {
+				t.Errorf("defaults train=%q validation=%q", vars["train"], vars["validation"])
+			}
+		})
 	}
 }
 
