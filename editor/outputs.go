@@ -23,15 +23,17 @@ const (
 type frameCache struct {
 	mu      sync.Mutex
 	entries []cacheEntry // most recent last
+	loading sync.Mutex   // one parquet read at a time: a page and a chart asked together read once
 }
 
 type cacheEntry struct {
-	key   string
-	saved time.Time
-	f     *frame.Frame
+	key     string
+	saved   time.Time
+	f       *frame.Frame
+	summary *tablePage // Describe, computed on first request
 }
 
-const cachedFrames = 3
+const cachedFrames = 2
 
 func (c *frameCache) get(key string, saved time.Time) *frame.Frame {
 	c.mu.Lock()
@@ -54,9 +56,30 @@ func (c *frameCache) put(key string, saved time.Time, f *frame.Frame) {
 			break
 		}
 	}
-	c.entries = append(c.entries, cacheEntry{key, saved, f})
+	c.entries = append(c.entries, cacheEntry{key: key, saved: saved, f: f})
 	if len(c.entries) > cachedFrames {
 		c.entries = c.entries[1:]
+	}
+}
+
+func (c *frameCache) summary(key string, saved time.Time) *tablePage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		if e.key == key && e.saved.Equal(saved) {
+			return e.summary
+		}
+	}
+	return nil
+}
+
+func (c *frameCache) setSummary(key string, saved time.Time, p *tablePage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.entries {
+		if c.entries[i].key == key && c.entries[i].saved.Equal(saved) {
+			c.entries[i].summary = p
+		}
 	}
 }
 
@@ -70,6 +93,11 @@ func (s *Server) storedFrame(pipeline, block string) (*frame.Frame, output.Meta,
 		return nil, m, errorf(http.StatusUnprocessableEntity, codeInvalid, "block %q returned %s, not a frame", block, m.GoType)
 	}
 	key := pipeline + "/" + block
+	if f := s.frames.get(key, m.SavedAt); f != nil {
+		return f, m, nil
+	}
+	s.frames.loading.Lock()
+	defer s.frames.loading.Unlock()
 	if f := s.frames.get(key, m.SavedAt); f != nil {
 		return f, m, nil
 	}
@@ -192,9 +220,15 @@ func (s *Server) blockSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	key := pipeline + "/" + block
+	if p := s.frames.summary(key, m.SavedAt); p != nil {
+		writeJSON(w, http.StatusOK, p)
+		return nil
+	}
 	d := f.Describe()
 	p := page(d, 0, d.NumRows())
 	p.RunID, p.SavedAt = m.RunID, stamp(m.SavedAt)
+	s.frames.setSummary(key, m.SavedAt, &p)
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }

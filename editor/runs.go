@@ -287,6 +287,13 @@ func (s *Server) execute(ctx context.Context, rn *run, plan *runtime.Plan, stop 
 				finished = true
 			}
 			s.hub.broadcast(s.runs.apply(rn, ev))
+			if ev.Kind == runtime.BlockFinished && ev.Status == runtime.StatusSucceeded && ev.Cols > 0 {
+				// the page asks for this output and its charts next: read it now
+				go func() {
+					defer func() { _ = recover() }()
+					s.storedFrame(ev.Pipeline, ev.Block)
+				}()
+			}
 		}
 	}()
 	var err error
