@@ -2,6 +2,7 @@ package editor
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -41,10 +42,12 @@ func newTestServer(t *testing.T, opts Options) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.Start(ctx)
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
-		s.runs.cancelAll()
-		s.hub.closeAll()
+		cancel()
+		s.Close()
 		ts.Close()
 	})
 	return &testServer{t: t, s: s, ts: ts, dir: dir}

@@ -2,6 +2,7 @@ package editor
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -146,11 +147,11 @@ type pipelineSummary struct {
 	LastRun     *runView `json:"last_run"`
 }
 
-func (s *Server) summaries(p *projects.Project) []pipelineSummary {
+func (s *Server) summaries(ctx context.Context, p *projects.Project) []pipelineSummary {
 	out := []pipelineSummary{}
 	for _, name := range p.PipelineNames() {
 		pl := p.Pipelines[name]
-		out = append(out, pipelineSummary{Name: name, Description: pl.Description, Blocks: len(pl.Blocks), LastRun: s.runs.last(name)})
+		out = append(out, pipelineSummary{Name: name, Description: pl.Description, Blocks: len(pl.Blocks), LastRun: s.lastRun(ctx, name)})
 	}
 	return out
 }
@@ -160,7 +161,7 @@ func (s *Server) listPipelines(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pipelines": s.summaries(p)})
+	writeJSON(w, http.StatusOK, map[string]any{"pipelines": s.summaries(r.Context(), p)})
 	return nil
 }
 

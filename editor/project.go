@@ -17,7 +17,7 @@ func (s *Server) getProject(w http.ResponseWriter, r *http.Request) error {
 		"dir":       p.Dir,
 		"version":   ver,
 		"variables": nonNilMap(p.Config.Variables),
-		"pipelines": s.summaries(p),
+		"pipelines": s.summaries(r.Context(), p),
 		"problems":  []problem{},
 	}
 	if loadErr != nil { // show an invalid project with its problems so it can be fixed

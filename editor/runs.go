@@ -2,14 +2,18 @@ package editor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/dispatch"
+	"github.com/golemlabs/golem/runtime/history"
 )
 
 // Run modes of POST /api/pipelines/{name}/runs.
@@ -50,8 +54,6 @@ type runView struct {
 type run struct {
 	view    runView
 	started time.Time
-	cancel  context.CancelFunc
-	done    chan struct{}
 }
 
 // runs remembers the active runs and the last finished ones.
@@ -63,16 +65,23 @@ type runs struct {
 
 func newRuns() *runs { return &runs{byID: map[string]*run{}} }
 
-func (rs *runs) add(r *run) error {
+// upsert returns run id, creating it (running, started now) when unknown:
+// events may arrive before Submit returns, and runs started elsewhere (the
+// scheduler) appear only through their events.
+func (rs *runs) upsert(id, pipeline string) *run {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	for _, o := range rs.all {
-		if o.view.Pipeline == r.view.Pipeline && o.view.Status == runtime.StatusRunning {
-			return errorf(http.StatusConflict, codeConflict, "pipeline %q is already running (run %s): cancel it or wait", o.view.Pipeline, o.view.RunID)
-		}
+	return rs.upsertLocked(id, pipeline)
+}
+
+func (rs *runs) upsertLocked(id, pipeline string) *run {
+	if r, ok := rs.byID[id]; ok {
+		return r
 	}
+	now := time.Now()
+	r := &run{started: now, view: runView{RunID: id, Pipeline: pipeline, Status: runtime.StatusRunning, StartedAt: stamp(now)}}
 	rs.all = append(rs.all, r)
-	rs.byID[r.view.RunID] = r
+	rs.byID[id] = r
 	for len(rs.all) > keepRuns {
 		i := slices.IndexFunc(rs.all, func(o *run) bool { return o.view.Status != runtime.StatusRunning })
 		if i < 0 {
@@ -81,7 +90,14 @@ func (rs *runs) add(r *run) error {
 		delete(rs.byID, rs.all[i].view.RunID)
 		rs.all = slices.Delete(rs.all, i, i+1)
 	}
-	return nil
+	return r
+}
+
+// running reports whether a run of pipeline is running here.
+func (rs *runs) running(pipeline string) bool {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return slices.ContainsFunc(rs.all, func(r *run) bool { return r.view.Pipeline == pipeline && r.view.Status == runtime.StatusRunning })
 }
 
 func (rs *runs) get(id string) (*run, bool) {
@@ -121,26 +137,11 @@ func (rs *runs) list(pipeline string) []runView {
 	return out
 }
 
-// last is the newest run of pipeline, nil if none.
-func (rs *runs) last(pipeline string) *runView {
-	if l := rs.list(pipeline); len(l) > 0 {
-		return &l[0]
-	}
-	return nil
-}
-
-func (rs *runs) cancelAll() {
+// apply folds an event into its run's view and returns its websocket message.
+func (rs *runs) apply(ev runtime.Event) message {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	for _, r := range rs.all {
-		r.cancel()
-	}
-}
-
-// apply folds an event into the run's view and returns its websocket message.
-func (rs *runs) apply(r *run, ev runtime.Event) message {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
+	r := rs.upsertLocked(ev.RunID, ev.Pipeline)
 	m := message{Type: string(ev.Kind), Time: stamp(ev.Time), RunID: ev.RunID, Pipeline: ev.Pipeline, Block: ev.Block, Status: ev.Status}
 	blk := func() *blockRunView {
 		for i := range r.view.Blocks {
@@ -206,7 +207,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errorf(http.StatusBadRequest, codeBadRequest, "unknown mode %q (block, with_upstream, downstream, pipeline)", req.Mode)
 	}
-	opts := runtime.Options{Vars: req.Vars, Select: sel, NoCache: req.NoCache, Trigger: "editor"}
+	opts := runtime.Options{Vars: req.Vars, Select: sel, NoCache: req.NoCache, Trigger: history.TriggerEditor}
 	if sel != runtime.SelectAll {
 		if req.Block == "" {
 			return errorf(http.StatusBadRequest, codeBadRequest, "mode %s needs a block", req.Mode)
@@ -221,6 +222,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
 	if _, err := p.Pipeline(name); err != nil {
 		return err
 	}
+	// Plan here too: its errors come back positioned, before anything is recorded.
 	plan, err := buildPlan(p, name, opts)
 	if err != nil {
 		return err
@@ -228,23 +230,25 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
 	if err := plan.CheckStoredInputs(s.store); err != nil {
 		return invalid(err)
 	}
-	ctx, cancel := context.WithCancel(context.WithoutCancel(s.baseCtx))
-	if s.baseCtx.Err() != nil {
-		cancel()
-		return errorf(http.StatusServiceUnavailable, codeInternal, "server is shutting down")
+	s.submitMu.Lock()
+	defer s.submitMu.Unlock()
+	if s.runs.running(name) || s.dispatcher.Running(name) {
+		return errorf(http.StatusConflict, codeConflict, "pipeline %q is already running: cancel it or wait", name)
 	}
-	rn := &run{started: time.Now(), cancel: cancel, done: make(chan struct{}),
-		view: runView{RunID: runtime.NewRunID(), Pipeline: name, Mode: req.Mode, Status: runtime.StatusRunning, StartedAt: stamp(time.Now())}}
+	id, err := s.dispatcher.Submit(context.WithoutCancel(r.Context()), dispatch.Request{Pipeline: name, Options: opts, Trigger: history.TriggerManual})
+	if err != nil {
+		return invalid(err)
+	}
+	s.runs.mu.Lock()
+	rn := s.runs.upsertLocked(id, name)
+	rn.view.Mode = req.Mode
 	for _, b := range plan.Blocks() {
-		rn.view.Blocks = append(rn.view.Blocks, blockRunView{Name: b, Status: runtime.StatusQueued, Logs: []string{}})
+		if !slices.ContainsFunc(rn.view.Blocks, func(v blockRunView) bool { return v.Name == b }) {
+			rn.view.Blocks = append(rn.view.Blocks, blockRunView{Name: b, Status: runtime.StatusQueued, Logs: []string{}})
+		}
 	}
-	if err := s.runs.add(rn); err != nil {
-		cancel()
-		return err
-	}
-	stop := context.AfterFunc(s.baseCtx, cancel) // server shutdown cancels runs
-	go s.execute(ctx, rn, plan, stop)
-	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": rn.view.RunID})
+	s.runs.mu.Unlock()
+	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": id})
 	return nil
 }
 
@@ -271,81 +275,149 @@ func invalid(err error) error {
 	return err
 }
 
-// execute runs plan, forwarding its events to the websocket; it never
-// panics the server.
-func (s *Server) execute(ctx context.Context, rn *run, plan *runtime.Plan, stop func() bool) {
+// forward turns the dispatcher's events (runs from the editor, the
+// scheduler, retries) into websocket messages until ctx is done.
+func (s *Server) forward(ctx context.Context) {
+	events, stop := s.dispatcher.Subscribe()
 	defer stop()
-	defer close(rn.done)
-	defer rn.cancel()
-	events := make(chan runtime.Event, 256)
-	forwarded := make(chan struct{})
-	finished := false
-	go func() {
-		defer close(forwarded)
-		for ev := range events {
-			if ev.Kind == runtime.RunFinished {
-				finished = true
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-events:
+			if !ok {
+				return
 			}
-			s.hub.broadcast(s.runs.apply(rn, ev))
-			if ev.Kind == runtime.BlockFinished && ev.Status == runtime.StatusSucceeded && ev.Cols > 0 {
-				// the page asks for this output and its charts next: read it now
-				go func() {
-					defer func() { _ = recover() }()
-					s.storedFrame(ev.Pipeline, ev.Block)
-				}()
-			}
+			s.forwardEvent(ev)
 		}
-	}()
-	var err error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("runner panicked: %v", r)
-			}
-		}()
-		_, err = s.runner.RunWithID(ctx, plan, rn.view.RunID, events)
-	}()
-	close(events)
-	<-forwarded
-	if !finished { // the runner failed before or without finishing: close the run
-		status := runtime.StatusFailed
-		if ctx.Err() != nil {
-			status = runtime.StatusCancelled
-		}
-		m := s.runs.apply(rn, runtime.Event{Kind: runtime.RunFinished, Time: time.Now(), RunID: rn.view.RunID, Pipeline: rn.view.Pipeline, Status: status, Duration: time.Since(rn.started)})
-		if err != nil {
-			m.Error = &problem{Message: err.Error()}
-		}
-		s.hub.broadcast(m)
 	}
-	if err != nil {
-		s.log.Printf("editor: run %s: %v", rn.view.RunID, err)
+}
+
+func (s *Server) forwardEvent(ev runtime.Event) {
+	defer func() { // never let a bad event take the server down
+		if p := recover(); p != nil {
+			s.log.Printf("editor: event %s of run %s: %v", ev.Kind, ev.RunID, p)
+		}
+	}()
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	if ev.Kind == runtime.RunStarted {
+		// a run from startRun may start before startRun has recorded its
+		// mode and blocks: wait for it (runs from elsewhere pass at once)
+		s.submitMu.Lock()
+		s.submitMu.Unlock() //nolint:staticcheck // a barrier, not a critical section
+	}
+	s.hub.broadcast(s.runs.apply(ev))
+	if ev.Kind == runtime.BlockFinished && ev.Status == runtime.StatusSucceeded && ev.Cols > 0 {
+		// the page asks for this output and its charts next: read it now
+		go func() {
+			defer func() { _ = recover() }()
+			s.storedFrame(ev.Pipeline, ev.Block)
+		}()
 	}
 }
 
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]any{"runs": s.runs.list(r.URL.Query().Get("pipeline"))})
+	pipeline := r.URL.Query().Get("pipeline")
+	limit, err := intParam(r, "limit", keepRuns)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"runs": s.recentRuns(r.Context(), pipeline, min(max(limit, 1), 500))})
 	return nil
+}
+
+// recentRuns lists runs newest first: the history (runs from the CLI and
+// the scheduler too), with this server's live view of running ones.
+func (s *Server) recentRuns(ctx context.Context, pipeline string, limit int) []runView {
+	out := []runView{}
+	seen := map[string]bool{}
+	if s.history != nil {
+		if hs, err := s.history.List(ctx, history.Filter{Pipeline: pipeline, Limit: limit}); err == nil {
+			for _, h := range hs {
+				v := viewHistoryRun(h, false)
+				if live, ok := s.runs.get(h.ID); ok {
+					lv := s.runs.snapshot(live)
+					v.Status, v.DurationMS, v.Mode = lv.Status, lv.DurationMS, lv.Mode
+				}
+				seen[h.ID] = true
+				out = append(out, v)
+			}
+		}
+	}
+	for _, v := range s.runs.list(pipeline) {
+		if !seen[v.RunID] {
+			out = append(out, v)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b runView) int { return strings.Compare(b.StartedAt, a.StartedAt) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// lastRun is the newest run of pipeline, nil if none.
+func (s *Server) lastRun(ctx context.Context, pipeline string) *runView {
+	if l := s.recentRuns(ctx, pipeline, 1); len(l) > 0 {
+		return &l[0]
+	}
+	return nil
+}
+
+func viewHistoryRun(h *history.PipelineRun, withBlocks bool) runView {
+	started := h.StartedAt
+	if started.IsZero() {
+		started = h.QueuedAt
+	}
+	v := runView{RunID: h.ID, Pipeline: h.Pipeline, Mode: h.Trigger, Status: string(h.Status), StartedAt: stamp(started), DurationMS: h.Duration().Milliseconds()}
+	if withBlocks {
+		for _, b := range h.Blocks {
+			bv := blockRunView{Name: b.Name, Status: string(b.Status), Rows: b.Rows, Cols: b.Cols, DurationMS: b.Duration.Milliseconds(), Logs: []string{}}
+			if n := len(b.Attempts); n > 0 && b.Attempts[n-1].Error != "" {
+				bv.Error = &problem{Message: b.Attempts[n-1].Error}
+			}
+			v.Blocks = append(v.Blocks, bv)
+		}
+	}
+	return v
 }
 
 func (s *Server) getRun(w http.ResponseWriter, r *http.Request) error {
-	rn, ok := s.runs.get(r.PathValue("id"))
-	if !ok {
-		return errorf(http.StatusNotFound, codeNotFound, "no run %q (the editor remembers the last %d)", r.PathValue("id"), keepRuns)
+	id := r.PathValue("id")
+	if rn, ok := s.runs.get(id); ok {
+		writeJSON(w, http.StatusOK, s.runs.snapshot(rn))
+		return nil
 	}
-	writeJSON(w, http.StatusOK, s.runs.snapshot(rn))
-	return nil
+	if s.history != nil {
+		if h, err := s.history.Get(r.Context(), id); err == nil {
+			v := viewHistoryRun(h, true)
+			for i := range v.Blocks {
+				if lines, err := s.history.Logs(id, v.Blocks[i].Name); err == nil {
+					v.Blocks[i].Logs = lines[max(0, len(lines)-keepLogLines):]
+				}
+			}
+			writeJSON(w, http.StatusOK, v)
+			return nil
+		}
+	}
+	return errorf(http.StatusNotFound, codeNotFound, "no run %q", id)
 }
 
 func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) error {
-	rn, ok := s.runs.get(r.PathValue("id"))
-	if !ok {
-		return errorf(http.StatusNotFound, codeNotFound, "no run %q", r.PathValue("id"))
+	id := r.PathValue("id")
+	if rn, ok := s.runs.get(id); ok {
+		if v := s.runs.snapshot(rn); v.Status != runtime.StatusRunning {
+			return errorf(http.StatusConflict, codeConflict, "run %s already %s", v.RunID, v.Status)
+		}
 	}
-	if v := s.runs.snapshot(rn); v.Status != runtime.StatusRunning {
-		return errorf(http.StatusConflict, codeConflict, "run %s already %s", v.RunID, v.Status)
+	if err := s.dispatcher.Cancel(id); err != nil {
+		if errors.Is(err, dispatch.ErrNoRun) {
+			return errorf(http.StatusNotFound, codeNotFound, "no active run %q", id)
+		}
+		return err
 	}
-	rn.cancel()
-	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": rn.view.RunID})
+	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": id})
 	return nil
 }

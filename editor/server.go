@@ -19,6 +19,8 @@ import (
 	"github.com/golemlabs/golem/frontend"
 	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/dispatch"
+	"github.com/golemlabs/golem/runtime/history"
 	"github.com/golemlabs/golem/runtime/output"
 )
 
@@ -40,8 +42,14 @@ type Options struct {
 	Port int
 	// Token, when set, is required on every request (Bearer, cookie or ?token=).
 	Token string
-	// Runner executes runs; nil builds one on Store.
+	// Runner executes runs; nil builds one on Store. Used only when
+	// Dispatcher is nil.
 	Runner *runtime.Runner
+	// History is the project's run history; nil opens <project>/.golem.
+	History *history.Store
+	// Dispatcher starts and records runs (shared with the scheduler); nil
+	// makes one on History and Runner, closed when Serve returns.
+	Dispatcher *dispatch.Dispatcher
 	// Store holds block outputs; nil uses the project's .golem/outputs.
 	Store *output.Store
 	// Frontend is the built browser editor; nil uses the embedded one.
@@ -49,27 +57,32 @@ type Options struct {
 	// PollInterval is how often project files are checked for outside
 	// changes (500ms); negative disables watching.
 	PollInterval time.Duration
+	// OnChange, if set, is called with each project file that changed
+	// (outside edits and the editor's own writes), e.g. to reload triggers.
+	OnChange func(rel string)
 	// Log receives request errors and the watcher's problems (io.Discard if nil).
 	Log io.Writer
 }
 
 // Server is the editor's HTTP server.
 type Server struct {
-	opts   Options
-	dir    string
-	port   int // the port Host headers must carry; 0 = any
-	token  string
-	log    *log.Logger
-	store  *output.Store
-	runner *runtime.Runner
-	hub    *hub
-	runs   *runs
-	files  *watcher
-	frames frameCache
+	opts       Options
+	dir        string
+	port       int // the port Host headers must carry; 0 = any
+	token      string
+	log        *log.Logger
+	store      *output.Store
+	history    *history.Store
+	dispatcher *dispatch.Dispatcher
+	ownsDisp   bool // the dispatcher is ours to close
+	hub        *hub
+	runs       *runs
+	files      *watcher
+	frames     frameCache
 
-	mu      sync.Mutex // serialises project mutations (load, change, save)
-	baseCtx context.Context
-	handler http.Handler
+	mu       sync.Mutex // serialises project mutations (load, change, save)
+	submitMu sync.Mutex // makes "no run of this pipeline is active, submit one" atomic
+	handler  http.Handler
 }
 
 // New checks opts and the project and returns a server ready to serve.
@@ -104,16 +117,45 @@ func New(opts Options) (*Server, error) {
 	if s.store == nil {
 		s.store = output.NewStore(dir)
 	}
-	s.runner = opts.Runner
-	if s.runner == nil {
-		s.runner = runtime.NewRunner(runtime.RunnerOptions{Store: s.store})
+	s.history = opts.History
+	if s.history == nil {
+		if s.history, err = history.Open(filepath.Join(dir, ".golem"), history.Options{}); err != nil {
+			return nil, fmt.Errorf("editor: %w", err)
+		}
+	}
+	s.dispatcher = opts.Dispatcher
+	if s.dispatcher == nil {
+		runner := opts.Runner
+		if runner == nil {
+			runner = runtime.NewRunner(runtime.RunnerOptions{Store: s.store})
+		}
+		s.dispatcher = dispatch.New(dispatch.Options{ProjectDir: dir, History: s.history, Runner: runner,
+			EditorURL: "http://" + net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port)), Logf: s.log.Printf})
+		s.ownsDisp = true
 	}
 	s.hub = newHub()
 	s.runs = newRuns()
 	s.files = newWatcher(dir)
-	s.baseCtx = context.Background()
 	s.handler = s.secure(s.routes())
 	return s, nil
+}
+
+// Start forwards run events to websocket clients and, when interval > 0,
+// polls the project for outside changes, until ctx is done. Serve calls it;
+// a server mounted through Handler calls it itself.
+func (s *Server) Start(ctx context.Context) {
+	go s.forward(ctx)
+	if s.opts.PollInterval > 0 {
+		go s.watch(ctx, s.opts.PollInterval)
+	}
+}
+
+// Close cancels the runs of a dispatcher the server made and waits for them.
+func (s *Server) Close() {
+	s.hub.closeAll()
+	if s.ownsDisp {
+		s.dispatcher.Close()
+	}
 }
 
 // Handler returns the HTTP handler: API, websocket and frontend, behind the
@@ -160,10 +202,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s.baseCtx = ctx
-	if s.opts.PollInterval > 0 {
-		go s.watch(ctx, s.opts.PollInterval)
-	}
+	s.Start(ctx)
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -177,22 +216,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	s.runs.cancelAll()
-	s.hub.closeAll()
+	s.Close()
 	shutdownCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
 	defer stop()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return nil
-}
-
-// StartWatching polls the project for outside changes until ctx is done; it
-// is what Serve does, exported for servers mounted with Handler.
-func (s *Server) StartWatching(ctx context.Context) {
-	if s.opts.PollInterval > 0 {
-		go s.watch(ctx, s.opts.PollInterval)
-	}
 }
 
 func newToken() string {

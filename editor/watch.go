@@ -25,7 +25,7 @@ type fileState struct {
 // watcher polls the project files (mtime + size) to notice edits made
 // outside the editor: vim, VS Code, git pull.
 type watcher struct {
-	dir   string
+	dir      string
 	mu       sync.Mutex
 	known    map[string]fileState // slash-separated relative path
 	versions map[string]versioned // content versions by path, valid for a state
@@ -174,6 +174,9 @@ func (s *Server) watch(ctx context.Context, every time.Duration) {
 // announce broadcasts file_changed for rel, plus pipeline_changed or
 // project_changed when rel is a pipeline.yaml or golem.yaml.
 func (s *Server) announce(rel, source string) {
+	if s.opts.OnChange != nil {
+		s.opts.OnChange(rel)
+	}
 	ver := ""
 	if data, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(rel))); err == nil {
 		ver = projects.Version(data)

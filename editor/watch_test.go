@@ -10,8 +10,7 @@ import (
 func TestWatch_OutsideEditsAreBroadcast(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	conn := ts.dial(nil)
-	ts.s.opts.PollInterval = 20 * time.Millisecond
-	ts.s.StartWatching(t.Context())
+	go ts.s.watch(t.Context(), 20*time.Millisecond)
 	time.Sleep(100 * time.Millisecond) // baseline taken
 
 	// an edit in vim

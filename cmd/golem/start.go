@@ -2,15 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"path"
+	"path/filepath"
+	"strconv"
 
 	"github.com/golemlabs/golem/editor"
+	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/dispatch"
+	"github.com/golemlabs/golem/runtime/schedule"
 )
 
 // runStart serves the browser editor on the project in DIR (default ".")
-// until ctx is cancelled (Ctrl-C).
+// and fires its schedules until ctx is cancelled (Ctrl-C).
 func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("golem start", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -36,7 +44,35 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *port < 0 || *port > 65535 {
 		return fmt.Errorf("%w: --port %d out of range", errUsage, *port)
 	}
-	srv, err := editor.New(editor.Options{ProjectDir: dir, Host: *host, Port: *port, Token: *token, Log: stderr})
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	h, err := openHistory(ctx, abs)
+	if err != nil {
+		return err
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }
+	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf,
+		EditorURL: "http://" + net.JoinHostPort(*host, strconv.Itoa(*port))})
+	defer d.Close()
+
+	sched, err := newScheduler(d, h)
+	if err != nil {
+		return err
+	}
+	reload := func() {
+		if err := sched.Reload(ctx, abs); err != nil {
+			logf("triggers: %v", err)
+		}
+	}
+	srv, err := editor.New(editor.Options{ProjectDir: abs, Host: *host, Port: *port, Token: *token, Log: stderr,
+		History: h, Dispatcher: d,
+		OnChange: func(rel string) {
+			if path.Base(rel) == schedule.FileName {
+				reload()
+			}
+		}})
 	if err != nil {
 		return err
 	}
@@ -44,10 +80,48 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	reload()
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Run(ctx) }()
+
 	fmt.Fprintf(stdout, "golem editor serving %s\n    %s\n", dir, srv.URL())
 	if srv.Token() != "" {
 		fmt.Fprintln(stdout, "open the URL above once: the token is then kept in a cookie")
 	}
 	fmt.Fprintln(stdout, "press Ctrl-C to stop")
-	return srv.Serve(ctx, ln)
+	err = srv.Serve(ctx, ln)
+	if serr := <-schedDone; serr != nil && !errors.Is(serr, context.Canceled) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// dispatchRuns lets the scheduler see and cancel runs it did not launch.
+type dispatchRuns struct{ d *dispatch.Dispatcher }
+
+func (r dispatchRuns) Running(pipeline string) bool { return r.d.Running(pipeline) }
+func (r dispatchRuns) Cancel(pipeline string) error { return r.d.CancelPipeline(pipeline) }
+
+// newScheduler fires triggers as runs of d, remembering fire times in the history.
+func newScheduler(d *dispatch.Dispatcher, fires schedule.FireStore) (*schedule.Scheduler, error) {
+	return schedule.New(schedule.Options{
+		Runs:  dispatchRuns{d},
+		Fires: fires,
+		Launch: func(ctx context.Context, f schedule.TriggerFire) error {
+			id, err := d.Submit(ctx, dispatch.Request{Pipeline: f.Pipeline, Trigger: f.RunTrigger(), ScheduledAt: f.ScheduledAt,
+				Options: runtime.Options{Vars: f.Vars}})
+			if err != nil {
+				return err
+			}
+			res, err := d.Wait(ctx, id)
+			if ctx.Err() != nil {
+				_ = d.Cancel(id)
+				return ctx.Err()
+			}
+			if err != nil {
+				return err
+			}
+			return res.Err()
+		},
+	})
 }
