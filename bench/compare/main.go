@@ -1,0 +1,248 @@
+// Command compare runs the taxi example's train_linear pipeline twice on the
+// same months — once as Golem (`golem run` of the example project, reading
+// the parquet files) and once as the same pipeline in pandas + scikit-learn
+// (bench/sklearn_train.py, reading the months as CSV, since Debian's pandas
+// has no parquet engine) — and prints the wall time and peak memory (maximum
+// resident set size of each child process) of both, their ratios, and both
+// validation RMSEs, which must agree: both fit the exact least-squares
+// solution.
+//
+// Run it from the repository root (make bench-compare):
+//
+//	go run ./bench/compare [-train 2023-01..2023-11] [-validation 2023-12] [-runs 3]
+//
+// The CSV copies are written once with golem's own frame.WriteCSV into
+// bench/.cache (git-ignored).
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/golemlabs/golem/blocks/frame"
+	"github.com/golemlabs/golem/projects"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	data, train, validation, cache, python, script, golem string
+	runs                                                  int
+}
+
+// measure is one child process: wall time, peak RSS, its figures.
+type measure struct {
+	wall    time.Duration
+	maxRSS  int64 // bytes
+	metrics map[string]float64
+}
+
+func run(args []string, stdout io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.StringVar(&o.data, "data", "../shared/data/taxi/green", "folder with the green-taxi <year>/<MM>.parquet files")
+	fs.StringVar(&o.train, "train", "2023-01..2023-11", "training months")
+	fs.StringVar(&o.validation, "validation", "2023-12", "validation month")
+	fs.StringVar(&o.cache, "cache", "bench/.cache/csv", "folder for the CSV copies pandas reads")
+	fs.StringVar(&o.python, "python", "/usr/bin/python3", "python with pandas and scikit-learn (Debian's python3-pandas, python3-sklearn)")
+	fs.StringVar(&o.script, "script", "bench/sklearn_train.py", "the pandas + scikit-learn pipeline")
+	fs.StringVar(&o.golem, "golem", "", "golem binary (default: build ./cmd/golem into a temporary folder)")
+	fs.IntVar(&o.runs, "runs", 3, "runs of each side; the table shows the fastest")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if o.data, err = filepath.Abs(o.data); err != nil {
+		return err
+	}
+	months, err := monthList(o.train, o.validation)
+	if err != nil {
+		return err
+	}
+	if err := ensureCSV(o.data, o.cache, months, stdout); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "golem-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if o.golem == "" {
+		o.golem = filepath.Join(tmp, "golem")
+		fmt.Fprintln(stdout, "building golem ...")
+		if out, err := exec.Command("go", "build", "-o", o.golem, "./cmd/golem").CombinedOutput(); err != nil {
+			return fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	}
+	var g, p *measure
+	for i := 0; i < o.runs; i++ {
+		gm, err := runGolem(o, filepath.Join(tmp, fmt.Sprintf("taxi%d", i)))
+		if err != nil {
+			return err
+		}
+		pm, err := runPython(o)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "run %d: golem %v %s, pandas+sklearn %v %s\n", i+1,
+			gm.wall.Round(time.Millisecond), mib(gm.maxRSS), pm.wall.Round(time.Millisecond), mib(pm.maxRSS))
+		if g == nil || gm.wall < g.wall {
+			g = gm
+		}
+		if p == nil || pm.wall < p.wall {
+			p = pm
+		}
+	}
+	report(stdout, o, g, p)
+	return nil
+}
+
+// monthList is every month of the train spec and the validation month.
+func monthList(train, validation string) ([]time.Time, error) {
+	lo, hi, ok := strings.Cut(train, "..")
+	if !ok {
+		hi = lo
+	}
+	start, err := time.Parse("2006-01", lo)
+	if err != nil {
+		return nil, fmt.Errorf("train %q: %w", train, err)
+	}
+	end, err := time.Parse("2006-01", hi)
+	if err != nil {
+		return nil, fmt.Errorf("train %q: %w", train, err)
+	}
+	val, err := time.Parse("2006-01", validation)
+	if err != nil {
+		return nil, fmt.Errorf("validation %q: %w", validation, err)
+	}
+	var out []time.Time
+	for m := start; !m.After(end); m = m.AddDate(0, 1, 0) {
+		out = append(out, m)
+	}
+	return append(out, val), nil
+}
+
+// ensureCSV writes <cache>/<year>/<MM>.csv from the parquet file of each
+// month that has no CSV copy yet.
+func ensureCSV(data, cache string, months []time.Time, stdout io.Writer) error {
+	for _, m := range months {
+		rel := fmt.Sprintf("%d/%02d", m.Year(), int(m.Month()))
+		dst := filepath.Join(cache, rel+".csv")
+		if _, err := os.Stat(dst); err == nil {
+			continue
+		}
+		f, err := frame.ReadParquet(filepath.Join(data, rel+".parquet"))
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		tmp := dst + ".tmp"
+		if err := f.WriteCSV(tmp); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, dst); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s (%d rows)\n", dst, f.NumRows())
+	}
+	return nil
+}
+
+// runGolem scaffolds a fresh example project in dir and times `golem run
+// dir train_linear` on the real files.
+func runGolem(o options, dir string) (*measure, error) {
+	if err := projects.Init(dir, "taxi"); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(o.golem, "run", dir, "train_linear", "--json",
+		"--var", "source="+o.data, "--var", "train="+o.train, "--var", "validation="+o.validation)
+	out, m, err := measureCmd(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("golem run: %w", err)
+	}
+	var s struct {
+		Status string `json:"status"`
+		Blocks []struct {
+			Name  string             `json:"name"`
+			Value map[string]float64 `json:"value"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal(out, &s); err != nil {
+		return nil, fmt.Errorf("golem run --json: %w\n%s", err, out)
+	}
+	for _, b := range s.Blocks {
+		if b.Name == "export_model" {
+			m.metrics = b.Value
+		}
+	}
+	if m.metrics == nil {
+		return nil, fmt.Errorf("golem run: no metrics in %s", out)
+	}
+	return m, nil
+}
+
+// runPython times the pandas + scikit-learn pipeline.
+func runPython(o options) (*measure, error) {
+	cmd := exec.Command(o.python, o.script, "--data", o.cache, "--train", o.train, "--validation", o.validation)
+	out, m, err := measureCmd(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", o.python, o.script, err)
+	}
+	if err := json.Unmarshal(out, &m.metrics); err != nil {
+		return nil, fmt.Errorf("%s: %w\n%s", o.script, err, out)
+	}
+	return m, nil
+}
+
+// measureCmd runs cmd and returns its stdout, wall time and peak RSS.
+func measureCmd(cmd *exec.Cmd) ([]byte, *measure, error) {
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w\n%s", err, stderr.String())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return nil, nil, errors.New("no rusage for the child process")
+	}
+	return stdout.Bytes(), &measure{wall: wall, maxRSS: ru.Maxrss * 1024}, nil // Linux: Maxrss in KiB
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+func report(w io.Writer, o options, g, p *measure) {
+	fmt.Fprintf(w, "\ntrain_linear, train %s -> validation %s (one-hot PULocationID, DOLocationID + trip_distance, trips of 1..60 min)\n\n", o.train, o.validation)
+	fmt.Fprintf(w, "%-22s %10s %12s %14s %14s %10s\n", "", "wall", "peak RSS", "train RMSE", "val RMSE", "rows")
+	row := func(name string, m *measure) {
+		fmt.Fprintf(w, "%-22s %10s %12s %14.6f %14.6f %10.0f\n", name, m.wall.Round(time.Millisecond), mib(m.maxRSS),
+			m.metrics["train_rmse"], m.metrics["val_rmse"], m.metrics["train_rows"])
+	}
+	row("golem (parquet)", g)
+	row("pandas+sklearn (csv)", p)
+	fmt.Fprintf(w, "\ngolem is %.1fx faster (target >= 5x) and uses %.2f of the memory (target <= 0.33)\n",
+		p.wall.Seconds()/g.wall.Seconds(), float64(g.maxRSS)/float64(p.maxRSS))
+	d := math.Abs(g.metrics["val_rmse"] - p.metrics["val_rmse"])
+	fmt.Fprintf(w, "val RMSE difference %.2g; sklearn: read %.2fs, encode %.2fs, fit %.2fs\n",
+		d, p.metrics["read_s"], p.metrics["encode_s"], p.metrics["fit_s"])
+}
