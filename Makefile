@@ -58,3 +58,8 @@ check-generated:
 # clean: remove build output
 clean:
 	rm -rf bin frontend/dist/assets frontend/dist/index.html
+
+# bench-compare: train_linear in Golem against pandas + scikit-learn on the real taxi files (needs python3-pandas, python3-sklearn)
+.PHONY: bench-compare
+bench-compare: build
+	$(GO) run ./bench/compare -golem $(BIN)
