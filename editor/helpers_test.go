@@ -19,13 +19,13 @@ import (
 
 // testServer is an editor on a fresh copy of the taxi example.
 type testServer struct {
-	t   *testing.T
+	t   testing.TB
 	s   *Server
 	ts  *httptest.Server
 	dir string
 }
 
-func newTestServer(t *testing.T, opts Options) *testServer {
+func newTestServer(t testing.TB, opts Options) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	if err := projects.Init(dir, "taxi"); err != nil {
@@ -155,7 +155,7 @@ type wsMsg struct {
 	Project    string   `json:"project"`
 }
 
-func readMsg(t *testing.T, conn *websocket.Conn) wsMsg {
+func readMsg(t testing.TB, conn *websocket.Conn) wsMsg {
 	t.Helper()
 	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
 	var m wsMsg
@@ -169,7 +169,7 @@ func readMsg(t *testing.T, conn *websocket.Conn) wsMsg {
 }
 
 // until reads messages until one satisfies ok, returning all read.
-func until(t *testing.T, conn *websocket.Conn, ok func(wsMsg) bool) []wsMsg {
+func until(t testing.TB, conn *websocket.Conn, ok func(wsMsg) bool) []wsMsg {
 	t.Helper()
 	var got []wsMsg
 	for {

@@ -232,7 +232,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.submitMu.Lock()
 	defer s.submitMu.Unlock()
-	if s.runs.running(name) || s.dispatcher.Running(name) {
+	if s.runs.running(name) {
 		return errorf(http.StatusConflict, codeConflict, "pipeline %q is already running: cancel it or wait", name)
 	}
 	id, err := s.dispatcher.Submit(context.WithoutCancel(r.Context()), dispatch.Request{Pipeline: name, Options: opts, Trigger: history.TriggerManual})
