@@ -105,9 +105,11 @@ func (w *watcher) scan() map[string]fileState {
 // changes returns the paths created, modified or deleted since the last call
 // (nothing on the first call, which takes the baseline).
 func (w *watcher) changes() []string {
-	now := w.scan()
+	// Scan under the lock: a write noted between a scan and the comparison
+	// would otherwise be reported again on every later poll.
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	now := w.scan()
 	if w.known == nil {
 		w.known = now
 		return nil
