@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/golemlabs/golem/editor"
+	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime"
 	"github.com/golemlabs/golem/runtime/dispatch"
 	"github.com/golemlabs/golem/runtime/schedule"
@@ -47,6 +48,9 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
+	}
+	if _, err := projects.Load(abs); errors.Is(err, projects.ErrNotProject) {
+		return fmt.Errorf("%s: %w: create one with golem init", dir, err)
 	}
 	h, err := openHistory(ctx, abs)
 	if err != nil {
