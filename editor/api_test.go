@@ -1,6 +1,7 @@
 package editor
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -241,5 +242,15 @@ func TestFrontend_BuildHintOrIndex(t *testing.T) {
 	}
 	if resp, _ := http.Get(ts2.ts.URL + "/assets/missing.js"); resp.StatusCode != 404 {
 		t.Fatalf("missing asset: %d", resp.StatusCode)
+	}
+	// Go's client asks for gzip and undoes it transparently
+	resp, err = http.Get(ts2.ts.URL + "/assets/app-1.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !resp.Uncompressed || string(body) != "console.log(1)" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("gzip asset: uncompressed %v, %q, %s", resp.Uncompressed, body, resp.Header.Get("Content-Type"))
 	}
 }

@@ -79,6 +79,7 @@ type Server struct {
 	runs       *runs
 	files      *watcher
 	frames     frameCache
+	gzipped    sync.Map // asset name -> gzipped bytes
 
 	mu       sync.Mutex // serialises project mutations (load, change, save)
 	submitMu sync.Mutex // makes "no run of this pipeline is active, submit one" atomic

@@ -1,9 +1,12 @@
 package editor
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -55,8 +58,46 @@ func (s *Server) frontendHandler() http.Handler {
 		if strings.HasPrefix(name, "assets/") { // hashed names from vite
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		}
+		if s.serveGzip(w, r, files, name) {
+			return
+		}
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// compressible are the asset types worth gzipping.
+var compressible = map[string]string{
+	".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+	".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".json": "application/json", ".map": "application/json",
+}
+
+// serveGzip serves a compressible asset gzipped (compressed once, kept in
+// memory) to clients that accept it.
+func (s *Server) serveGzip(w http.ResponseWriter, r *http.Request, files fs.FS, name string) bool {
+	ctype, ok := compressible[path.Ext(name)]
+	if !ok || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		return false
+	}
+	v, ok := s.gzipped.Load(name)
+	if !ok {
+		data, err := fs.ReadFile(files, name)
+		if err != nil {
+			return false
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(data)
+		zw.Close()
+		v, _ = s.gzipped.LoadOrStore(name, buf.Bytes())
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Vary", "Accept-Encoding")
+	w.Header().Set("Content-Length", strconv.Itoa(len(v.([]byte))))
+	if r.Method != http.MethodHead {
+		w.Write(v.([]byte))
+	}
+	return true
 }
 
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request, files fs.FS) {
