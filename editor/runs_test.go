@@ -197,3 +197,14 @@ func TestRuns_CancelStopsAnInfiniteLoop(t *testing.T) {
 		t.Fatalf("cancel unknown run: %d", got)
 	}
 }
+
+func TestWebsocket_PingPong(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	conn := ts.dial(nil)
+	if err := conn.WriteJSON(map[string]string{"type": "ping"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := readMsg(t, conn); m.Type != "pong" {
+		t.Fatalf("reply = %+v", m)
+	}
+}

@@ -167,9 +167,20 @@ func (s *Server) watch(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		for _, rel := range s.files.changes() {
-			s.announce(rel, "disk")
+		s.poll()
+	}
+}
+
+// poll announces what changed since the last poll; a failure is logged,
+// never fatal.
+func (s *Server) poll() {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Printf("editor: watching files: %v", p)
 		}
+	}()
+	for _, rel := range s.files.changes() {
+		s.announce(rel, "disk")
 	}
 }
 
