@@ -57,6 +57,11 @@ func TestAPI_Pipelines_CreateRenameDelete(t *testing.T) {
 	if got := ts.do("PUT", "/api/pipelines/train", map[string]any{"description": "x"}, &e, "If-Match", "stale"); got != 409 {
 		t.Fatalf("stale If-Match: %d", got)
 	}
+	ts.must(200, "PUT", "/api/pipelines/train", map[string]any{"description": "both", "name": "train2"}, &pl, "If-Match", pl.Version)
+	if pl.Name != "train2" || pl.Description != "both" {
+		t.Fatalf("rename and describe: %+v", pl)
+	}
+	ts.must(200, "PUT", "/api/pipelines/train2", map[string]any{"name": "train"}, &pl)
 	ts.must(204, "DELETE", "/api/pipelines/train", nil, nil)
 	if got := ts.do("GET", "/api/pipelines/train", nil, &e); got != 404 || e.Error.Code != "not_found" {
 		t.Fatalf("after delete: %d %+v", got, e)
@@ -252,5 +257,24 @@ func TestFrontend_BuildHintOrIndex(t *testing.T) {
 	resp.Body.Close()
 	if !resp.Uncompressed || string(body) != "console.log(1)" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("gzip asset: uncompressed %v, %q, %s", resp.Uncompressed, body, resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestAPI_Blocks_FailedSaveLeavesNoNewFile(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	// a block file deleted behind the editor's back makes the pipeline invalid
+	os.Remove(filepath.Join(ts.dir, "data_exporters", "export_trips.go"))
+	var e errBody
+	if got := ts.do("POST", "/api/pipelines/data_preparation/blocks", map[string]any{"name": "extra", "kind": "transformer", "upstream": []string{"prepare"}}, &e); got != 422 || e.Error.File == "" {
+		t.Fatalf("add to invalid pipeline: %d %+v", got, e)
+	}
+	if _, err := os.Stat(filepath.Join(ts.dir, "transformers", "extra.go")); !os.IsNotExist(err) {
+		t.Fatalf("new block file left behind: %v", err)
+	}
+	if got := ts.do("PATCH", "/api/pipelines/data_preparation/blocks/prepare", map[string]any{"name": "prep"}, &e); got != 422 {
+		t.Fatalf("rename in invalid pipeline: %d", got)
+	}
+	if _, err := os.Stat(filepath.Join(ts.dir, "transformers", "prepare.go")); err != nil {
+		t.Fatalf("renamed file not moved back: %v", err)
 	}
 }

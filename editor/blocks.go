@@ -66,13 +66,17 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
 			if err := pl.AddBlock(b); err != nil {
 				return err
 			}
+			abs, err := s.checkPath(p, b.File)
+			if err != nil {
+				return err
+			}
 			if _, err := p.WriteFileIfVersion(b.File, []byte(content), ""); err != nil {
 				if errors.Is(err, projects.ErrConflict) {
 					return errorf(http.StatusConflict, codeConflict, "%s already exists: add it as an existing file or choose another name", b.File)
 				}
 				return err
 			}
-			created = b.File
+			created = abs
 			return nil
 		}
 		abs, err := s.checkPath(p, b.File)
@@ -86,14 +90,12 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		if created != "" { // the pipeline was not saved: do not leave the new file behind
-			if abs, rerr := p.Resolve(created); rerr == nil {
-				os.Remove(abs)
-			}
+			os.Remove(created)
 		}
 		return err
 	}
 	if created != "" {
-		s.wrote(created)
+		s.wrote(pl.Block(req.Name).File)
 	}
 	writeJSON(w, http.StatusCreated, s.viewBlock(p, pl, pl.Block(req.Name)))
 	return nil
@@ -108,7 +110,7 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name, blockName := r.PathValue("name"), r.PathValue("block")
-	var fileMove [2]string // old, new block file, when the rename moves it
+	var fileMove, movedRel [2]string // old, new block file (absolute, relative), when the rename moves it
 	p, pl, err := s.changePipeline(r, name, func(p *projects.Project, pl *projects.Pipeline) error {
 		b, err := blockOf(pl, blockName)
 		if err != nil {
@@ -146,7 +148,8 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 				dest, err2 := p.Resolve(to)
 				if err1 == nil && err2 == nil {
 					if _, err := os.Stat(dest); errors.Is(err, fs.ErrNotExist) && os.Rename(from, dest) == nil {
-						fileMove = [2]string{b.File, to}
+						fileMove = [2]string{from, dest}
+						movedRel = [2]string{b.File, to}
 						b.File = to
 					}
 				}
@@ -156,14 +159,12 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		if fileMove[0] != "" { // the pipeline was not saved: move the file back
-			from, _ := p.Resolve(fileMove[1])
-			to, _ := p.Resolve(fileMove[0])
-			os.Rename(from, to)
+			os.Rename(fileMove[1], fileMove[0])
 		}
 		return err
 	}
 	if req.Name != nil && *req.Name != blockName {
-		s.afterBlockRename(p, name, blockName, *req.Name, fileMove)
+		s.afterBlockRename(p, name, blockName, *req.Name, movedRel)
 		// the pipeline may now point at the moved file: reload
 		if p2, _ := s.mustProject(); p2 != nil {
 			if pl2, err := p2.Pipeline(name); err == nil {

@@ -214,6 +214,20 @@ func (s *Server) updatePipeline(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := r.PathValue("name")
+	if r.Header.Get("If-Match") != "" { // check once: each step below changes the version
+		p, err := s.mustProject()
+		if err != nil {
+			return err
+		}
+		pl, err := p.Pipeline(name)
+		if err != nil {
+			return err
+		}
+		if err := checkIfMatch(r, pl); err != nil {
+			return err
+		}
+		r.Header.Del("If-Match")
+	}
 	if req.Description != nil || req.Variables != nil {
 		_, _, err := s.changePipeline(r, name, func(_ *projects.Project, pl *projects.Pipeline) error {
 			if req.Description != nil {
