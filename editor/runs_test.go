@@ -208,3 +208,31 @@ func TestWebsocket_PingPong(t *testing.T) {
 		t.Fatalf("reply = %+v", m)
 	}
 }
+
+func TestRuns_NonFrameOutputIsJSON(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "metrics"}, nil)
+	ts.must(201, "POST", "/api/pipelines/metrics/blocks", map[string]any{"name": "score", "kind": "data_loader"}, nil)
+	var f fileBody
+	ts.must(200, "GET", "/api/files/data_loaders/score.go", nil, &f)
+	src := "package score\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (map[string]float64, error) {\n\treturn map[string]float64{\"rmse\": 6.5}, nil\n}\n"
+	ts.must(200, "PUT", "/api/files/data_loaders/score.go", map[string]string{"content": src, "version": f.Version}, nil)
+	conn := ts.dial(nil)
+	ts.must(202, "POST", "/api/pipelines/metrics/runs", nil, nil) // empty body: the whole pipeline
+	if m := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" }); m[len(m)-1].Status != "succeeded" {
+		t.Fatalf("run: %+v", m)
+	}
+	var out struct {
+		Kind   string             `json:"kind"`
+		GoType string             `json:"go_type"`
+		Value  map[string]float64 `json:"value"`
+	}
+	ts.must(200, "GET", "/api/pipelines/metrics/blocks/score/output", nil, &out)
+	if out.Kind != "json" || out.Value["rmse"] != 6.5 || out.GoType == "" {
+		t.Fatalf("output = %+v", out)
+	}
+	var e errBody
+	if got := ts.do("GET", "/api/pipelines/metrics/blocks/score/summary", nil, &e); got != 422 {
+		t.Fatalf("summary of a map: %d %+v", got, e)
+	}
+}
