@@ -193,6 +193,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		states[n.Name()] = &nodeState{done: make(chan struct{})}
 	}
 	var wg sync.WaitGroup
+	saves := &sync.WaitGroup{} // outputs being persisted while their downstreams already run
 	for _, n := range plan.Nodes {
 		st := states[n.Name()]
 		if !n.Run || n.Source == nil {
@@ -224,11 +225,20 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 				emit(Event{Kind: BlockFinished, Block: n.Name(), Status: StatusCancelled})
 				return
 			}
-			defer func() { <-sem }()
-			r.execNode(runCtx, plan, runID, n, states, st, emit)
+			// The slot is held until the block's output is stored, so MaxParallel bounds blocks
+			// and saves together (MaxParallel 1 stays strictly serial).
+			release := sync.OnceFunc(func() { <-sem })
+			saving := false // set when a background save takes over the slot
+			defer func() {
+				if !saving {
+					release()
+				}
+			}()
+			r.execNode(runCtx, plan, runID, n, states, st, emit, saves, release, &saving)
 		}()
 	}
 	wg.Wait()
+	saves.Wait()
 	res.Status = StatusSucceeded
 	for _, n := range plan.Nodes {
 		st := states[n.Name()]
@@ -236,7 +246,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 			continue
 		}
 		res.Blocks = append(res.Blocks, st.res)
-		switch st.status {
+		switch st.res.Status {
 		case StatusFailed, StatusSkipped:
 			if res.Status == StatusSucceeded {
 				res.Status = StatusFailed
@@ -253,7 +263,11 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 	return res, nil
 }
 
-func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event)) {
+// execNode runs one block. Once it succeeds its downstreams may start from the value in memory
+// while the output is persisted in the background (saves): parquet encoding of a large frame
+// overlaps with downstream work. The block's final status and block_finished event come once its
+// output is stored, and the run ends only after every save.
+func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event), saves *sync.WaitGroup, release func(), saving *bool) {
 	start := time.Now()
 	var logMu sync.Mutex
 	log := func(line string) {
@@ -315,18 +329,33 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 				st.res.Value = b
 			}
 		}
-		if _, err := r.o.Store.SaveKeyed(plan.Pipeline.Name, n.Name(), out, runID, st.key); err != nil {
-			st.status = StatusFailed
-			st.res.Status = st.status
+	}
+	// Downstreams read only st.status, st.value and st.key (after st.done closes); from here the
+	// save owns st.res.
+	st.status = StatusSucceeded
+	finish := func(err error) {
+		st.res.Duration = time.Since(start)
+		if err != nil {
+			st.res.Status = StatusFailed
 			st.res.Err = asBlockError(n, err)
-			emit(Event{Kind: BlockFinished, Block: n.Name(), Status: st.status, Duration: st.res.Duration, Err: st.res.Err})
+			emit(Event{Kind: BlockFinished, Block: n.Name(), Status: StatusFailed, Duration: st.res.Duration, Err: st.res.Err})
 			return
 		}
+		st.res.Status = StatusSucceeded
+		emit(Event{Kind: BlockFinished, Block: n.Name(), Status: StatusSucceeded, Rows: st.res.Rows, Cols: st.res.Cols, Duration: st.res.Duration})
 	}
-	st.res.Duration = time.Since(start)
-	st.status = StatusSucceeded
-	st.res.Status = st.status
-	emit(Event{Kind: BlockFinished, Block: n.Name(), Status: st.status, Rows: st.res.Rows, Cols: st.res.Cols, Duration: st.res.Duration})
+	if out == nil {
+		finish(nil)
+		return
+	}
+	saves.Add(1)
+	*saving = true
+	go func() {
+		defer saves.Done()
+		defer release()
+		_, err := r.o.Store.SaveKeyed(plan.Pipeline.Name, n.Name(), out, runID, st.key)
+		finish(err)
+	}()
 }
 
 // upstreamKeys returns the cache keys of n's upstreams: from this run, or from their stored outputs.
