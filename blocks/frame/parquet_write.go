@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/klauspost/compress/s2"
@@ -151,27 +152,11 @@ func (f *Frame) writeParquet(out io.Writer) error {
 	}
 	for lo := 0; lo < f.rows && len(f.cols) > 0; lo += rowGroupRows {
 		hi := min(lo+rowGroupRows, f.rows)
-		chunks := make([]columnChunk, len(f.cols))
-		eachCol(len(f.cols), hi-lo, func(i int) { chunks[i] = encodeChunk(f.cols[i], lo, hi) })
-		rg := format.RowGroup{NumRows: int64(hi - lo), FileOffset: w.off, Ordinal: int16(len(md.RowGroups))}
-		for i := range chunks {
-			c := &chunks[i]
-			if c.err != nil {
-				return fmt.Errorf("column %q: %w", f.cols[i].name, c.err)
-			}
-			cm := c.meta
-			start := w.off
-			cm.DataPageOffset += start
-			if c.hasDict {
-				cm.DictionaryPageOffset = start
-			}
-			if _, err := w.Write(c.data); err != nil {
-				return err
-			}
-			rg.Columns = append(rg.Columns, format.ColumnChunk{FileOffset: start, MetaData: cm})
-			rg.TotalByteSize += cm.TotalUncompressedSize
-			rg.TotalCompressedSize += cm.TotalCompressedSize
+		rg, err := f.writeRowGroup(w, lo, hi)
+		if err != nil {
+			return err
 		}
+		rg.Ordinal = int16(len(md.RowGroups))
 		md.RowGroups = append(md.RowGroups, rg)
 	}
 	footer, err := thrift.Marshal(new(thrift.CompactProtocol), &md)
@@ -184,10 +169,62 @@ func (f *Frame) writeParquet(out io.Writer) error {
 	return err
 }
 
-// columnChunk is one column of a row group, encoded; offsets in meta are
-// relative to the start of data.
+// writeRowGroup encodes the columns of rows [lo, hi) on two goroutines and
+// writes each one as soon as it and the columns before it are encoded, so
+// that only a few encoded columns are held at a time.
+func (f *Frame) writeRowGroup(w *countingWriter, lo, hi int) (format.RowGroup, error) {
+	rg := format.RowGroup{NumRows: int64(hi - lo), FileOffset: w.off}
+	chunks := make([]columnChunk, len(f.cols))
+	done := make([]chan struct{}, len(f.cols))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	// Scratch buffers go from one column to the next (one set per goroutine).
+	var scratch sync.Pool
+	go eachCol(len(f.cols), hi-lo, func(i int) {
+		e, _ := scratch.Get().(*chunkEncoder)
+		if e == nil {
+			e = &chunkEncoder{}
+		}
+		chunks[i] = e.encode(f.cols[i], lo, hi)
+		scratch.Put(e)
+		close(done[i])
+	})
+	var err error
+	for i := range chunks {
+		<-done[i]
+		c := &chunks[i]
+		if err != nil {
+			c.pages = nil
+			continue // drain the encoders
+		}
+		if c.err != nil {
+			err = fmt.Errorf("column %q: %w", f.cols[i].name, c.err)
+			continue
+		}
+		cm := c.meta
+		start := w.off
+		cm.DataPageOffset += start
+		if c.hasDict {
+			cm.DictionaryPageOffset = start
+		}
+		for _, p := range c.pages {
+			if _, err = w.Write(p); err != nil {
+				break
+			}
+		}
+		c.pages = nil
+		rg.Columns = append(rg.Columns, format.ColumnChunk{FileOffset: start, MetaData: cm})
+		rg.TotalByteSize += cm.TotalUncompressedSize
+		rg.TotalCompressedSize += cm.TotalCompressedSize
+	}
+	return rg, err
+}
+
+// columnChunk is one column of a row group, encoded as pages (header and
+// data); offsets in meta are relative to the start of the first page.
 type columnChunk struct {
-	data    []byte
+	pages   [][]byte
 	meta    format.ColumnMetaData
 	hasDict bool
 	err     error
@@ -196,8 +233,9 @@ type columnChunk struct {
 // chunkEncoder accumulates the pages of one column chunk.
 type chunkEncoder struct {
 	s        *Series
-	data     []byte // encoded pages
-	body     []byte // page body scratch (levels + values)
+	pages    [][]byte
+	size     int64  // bytes in pages
+	body     []byte // page values scratch
 	comp     []byte // compression scratch
 	scratch  []byte // level and index encoding scratch
 	protocol thrift.CompactProtocol
@@ -206,9 +244,9 @@ type chunkEncoder struct {
 	err      error
 }
 
-// encodeChunk encodes rows [lo, hi) of s.
-func encodeChunk(s *Series, lo, hi int) columnChunk {
-	e := &chunkEncoder{s: s}
+// encode encodes rows [lo, hi) of s, reusing e's scratch buffers.
+func (e *chunkEncoder) encode(s *Series, lo, hi int) columnChunk {
+	*e = chunkEncoder{s: s, body: e.body[:0], comp: e.comp[:0], scratch: e.scratch[:0]}
 	meta := format.ColumnMetaData{
 		Type:         s.physicalType(),
 		PathInSchema: thrift.Slice[string]{s.name},
@@ -219,18 +257,19 @@ func encodeChunk(s *Series, lo, hi int) columnChunk {
 	if s.typ == String {
 		dict = buildDict(s, lo, hi)
 	}
+	npages := int32((hi - lo + pageRows - 1) / pageRows)
 	if dict != nil {
 		meta.Encoding = thrift.Slice[format.Encoding]{format.Plain, format.RLE, format.RLEDictionary}
 		e.writeDictPage(dict)
-		meta.DataPageOffset = int64(len(e.data))
+		meta.DataPageOffset = e.size
 		meta.EncodingStats = thrift.Slice[format.PageEncodingStats]{
 			{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1},
-			{PageType: format.DataPage, Encoding: format.RLEDictionary, Count: int32((hi - lo + pageRows - 1) / pageRows)},
+			{PageType: format.DataPageV2, Encoding: format.RLEDictionary, Count: npages},
 		}
 	} else {
 		meta.Encoding = thrift.Slice[format.Encoding]{format.Plain, format.RLE}
 		meta.EncodingStats = thrift.Slice[format.PageEncodingStats]{
-			{PageType: format.DataPage, Encoding: format.Plain, Count: int32((hi - lo + pageRows - 1) / pageRows)},
+			{PageType: format.DataPageV2, Encoding: format.Plain, Count: npages},
 		}
 	}
 	next := 0 // next dictionary index (dict.idx holds one per non-null row)
@@ -239,27 +278,30 @@ func encodeChunk(s *Series, lo, hi int) columnChunk {
 		next = e.writeDataPage(p, q, dict, next)
 	}
 	meta.TotalUncompressedSize = e.uncomp
-	meta.TotalCompressedSize = int64(len(e.data))
+	meta.TotalCompressedSize = e.size
 	meta.Statistics.NullCount = e.nulls
-	return columnChunk{data: e.data, meta: meta, hasDict: dict != nil, err: e.err}
+	return columnChunk{pages: e.pages, meta: meta, hasDict: dict != nil, err: e.err}
 }
 
-// appendPage compresses body and appends it to the chunk with its header.
-func (e *chunkEncoder) appendPage(h *format.PageHeader, body []byte) {
-	if need := s2.MaxEncodedLen(len(body)); cap(e.comp) < need {
+// appendPage snappy-compresses values and adds a page made of the header h,
+// levels (stored as they are) and the compressed values.
+func (e *chunkEncoder) appendPage(h *format.PageHeader, levels, values []byte) {
+	if need := s2.MaxEncodedLen(len(values)); cap(e.comp) < need {
 		e.comp = make([]byte, need)
 	}
-	comp := s2.EncodeSnappy(e.comp[:cap(e.comp)], body)
-	h.UncompressedPageSize = int32(len(body))
-	h.CompressedPageSize = int32(len(comp))
+	comp := s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
+	h.UncompressedPageSize = int32(len(levels) + len(values))
+	h.CompressedPageSize = int32(len(levels) + len(comp))
 	hdr, err := thrift.Marshal(&e.protocol, h)
 	if err != nil {
 		e.err = err
 		return
 	}
-	e.uncomp += int64(len(hdr) + len(body))
-	e.data = append(e.data, hdr...)
-	e.data = append(e.data, comp...)
+	page := make([]byte, 0, len(hdr)+len(levels)+len(comp))
+	page = append(append(append(page, hdr...), levels...), comp...)
+	e.pages = append(e.pages, page)
+	e.size += int64(len(page))
+	e.uncomp += int64(len(hdr)) + int64(h.UncompressedPageSize)
 }
 
 func (e *chunkEncoder) writeDictPage(d *stringDict) {
@@ -272,10 +314,10 @@ func (e *chunkEncoder) writeDictPage(d *stringDict) {
 	e.appendPage(&format.PageHeader{
 		Type:                 format.DictionaryPage,
 		DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(len(d.values)), Encoding: format.Plain}),
-	}, body)
+	}, nil, body)
 }
 
-// writeDataPage writes rows [p, q) as one data page and returns the index
+// writeDataPage writes rows [p, q) as one v2 data page and returns the index
 // into dict.idx after the page's values.
 func (e *chunkEncoder) writeDataPage(p, q int, dict *stringDict, next int) int {
 	s := e.s
@@ -294,22 +336,23 @@ func (e *chunkEncoder) writeDataPage(p, q int, dict *stringDict, next int) int {
 		}
 	}
 	e.nulls += int64(nulls)
-	body := append(e.body[:0], 0, 0, 0, 0)
+	// Definition levels, RLE without a length prefix in v2 pages.
+	levels := e.scratch[:0]
 	if valid == nil {
-		body = binary.AppendUvarint(body, uint64(n)<<1) // one run of n ones
-		body = append(body, 1)
+		levels = binary.AppendUvarint(levels, uint64(n)<<1) // one run of n ones
+		levels = append(levels, 1)
 	} else {
 		// A Go bool is one byte holding 0 or 1: the mask is the level array.
-		lv, err := (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.scratch, unsafe.Slice((*uint8)(unsafe.Pointer(&valid[0])), n))
+		var err error
+		levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(levels, unsafe.Slice((*uint8)(unsafe.Pointer(&valid[0])), n))
 		if err != nil {
 			e.err = err
 			return next
 		}
-		body = append(body, lv...)
-		e.scratch = lv[:0]
 	}
-	binary.LittleEndian.PutUint32(body, uint32(len(body)-4))
+	e.scratch = levels
 	enc := format.Plain
+	body := e.body[:0]
 	switch {
 	case dict != nil:
 		enc = format.RLEDictionary
@@ -317,13 +360,12 @@ func (e *chunkEncoder) writeDataPage(p, q int, dict *stringDict, next int) int {
 		next += n - nulls
 		width := max(1, bits.Len(uint(len(dict.values)-1)))
 		body = append(body, byte(width))
-		lv, err := (&rle.Encoding{BitWidth: width}).EncodeInt32(e.scratch, idx)
+		var err error
+		body, err = appendRLE(body, idx, width)
 		if err != nil {
 			e.err = err
 			return next
 		}
-		body = append(body, lv...)
-		e.scratch = lv[:0]
 	case s.typ == String:
 		for i, v := range s.strs[p:q] {
 			if valid == nil || valid[i] {
@@ -331,6 +373,8 @@ func (e *chunkEncoder) writeDataPage(p, q int, dict *stringDict, next int) int {
 				body = append(body, v...)
 			}
 		}
+	case (s.typ == Float64 || s.typ.isIntBacked()) && valid == nil && littleEndian:
+		// taken from the slice below, without a copy
 	case s.typ == Float64:
 		body = appendFixed(body, s.floats[p:q], valid, math.Float64bits)
 	case s.typ == Bool:
@@ -339,17 +383,43 @@ func (e *chunkEncoder) writeDataPage(p, q int, dict *stringDict, next int) int {
 		body = appendFixed(body, s.ints[p:q], valid, func(v int64) uint64 { return uint64(v) })
 	}
 	e.body = body
+	values := body
+	if valid == nil && littleEndian {
+		// PLAIN fixed-width values are the little-endian memory of the slice.
+		switch s.typ {
+		case Float64:
+			values = asBytes(s.floats[p:q])
+		case Int64, Timestamp, Duration:
+			values = asBytes(s.ints[p:q])
+		}
+	}
 	e.appendPage(&format.PageHeader{
-		Type: format.DataPage,
-		DataPageHeader: thrift.New(format.DataPageHeader{
-			NumValues:               int32(n),
-			Encoding:                enc,
-			DefinitionLevelEncoding: format.RLE,
-			RepetitionLevelEncoding: format.RLE,
-			Statistics:              format.Statistics{NullCount: int64(nulls)},
+		Type: format.DataPageV2,
+		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
+			NumValues:                  int32(n),
+			NumNulls:                   int32(nulls),
+			NumRows:                    int32(n),
+			Encoding:                   enc,
+			DefinitionLevelsByteLength: int32(len(levels)),
+			IsCompressed:               thrift.New(true),
+			Statistics:                 format.Statistics{NullCount: int64(nulls)},
 		}),
-	}, body)
+	}, levels, values)
 	return next
+}
+
+// appendRLE appends idx in the RLE/bit-packed hybrid encoding at width bits.
+func appendRLE(dst []byte, idx []int32, width int) ([]byte, error) {
+	// EncodeInt32 writes from dst[:0]; encode after a copy of dst's tail.
+	off := len(dst)
+	out, err := (&rle.Encoding{BitWidth: width}).EncodeInt32(dst[off:], idx)
+	if err != nil {
+		return dst, err
+	}
+	if len(out) > 0 && len(dst) < cap(dst) && &out[0] == &dst[:off+1][off] {
+		return dst[:off+len(out)], nil
+	}
+	return append(dst, out...), nil
 }
 
 // appendFixed appends the non-null values of v as PLAIN 8-byte little-endian
@@ -397,6 +467,18 @@ func appendBits(dst []byte, v []bool, valid []bool) []byte {
 		dst = append(dst, acc)
 	}
 	return dst
+}
+
+// littleEndian reports whether int64 and float64 values are stored
+// little-endian in memory, as PLAIN encoding stores them.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// asBytes returns the memory of v.
+func asBytes[T int64 | float64](v []T) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v))
 }
 
 // growBytes extends b by n bytes (contents unspecified).
