@@ -29,7 +29,7 @@ func Concat(frames ...*Frame) (*Frame, error) {
 			t = sb.typeOf(name)
 		}
 		dst := alloc(name, t, total)
-		valid := make([]bool, total)
+		valid := makeSlice[bool](total)
 		off := 0
 		for _, f := range frames {
 			if f == nil {

@@ -218,7 +218,7 @@ func maskIndex(mask *Series) []int {
 			count++
 		}
 	}
-	idx := make([]int, 0, count)
+	idx := makeSlice[int](count)[:0]
 	if mask.valid == nil {
 		for i, b := range mask.bools {
 			if b {

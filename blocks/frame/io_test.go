@@ -71,6 +71,7 @@ func TestParquet_WritesNaiveMicrosTimestamps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer pf.close()
 	for _, f := range pf.file.Schema().Fields() {
 		if f.Name() == "t" {
 			if got := f.Type().LogicalType().String(); got != "TIMESTAMP(isAdjustedToUTC=false,unit=MICROS)" {

@@ -16,7 +16,7 @@ func mergeValid(a, b []bool) []bool {
 	case b == nil:
 		return a
 	}
-	out := make([]bool, len(a))
+	out := makeSlice[bool](len(a))
 	for i := range out {
 		out[i] = a[i] && b[i]
 	}
@@ -42,7 +42,7 @@ const (
 var opNames = [...]string{"Add", "Sub", "Mul", "Div"}
 
 func intArith(op int, a, b []int64) []int64 {
-	out := make([]int64, len(a))
+	out := makeSlice[int64](len(a))
 	b = b[:len(a)]
 	switch op {
 	case opAdd:
@@ -62,7 +62,7 @@ func intArith(op int, a, b []int64) []int64 {
 }
 
 func floatArith(op int, a, b []float64) []float64 {
-	out := make([]float64, len(a))
+	out := makeSlice[float64](len(a))
 	b = b[:len(a)]
 	switch op {
 	case opAdd:
@@ -91,7 +91,7 @@ func (s *Series) rawFloats() []float64 {
 	case Float64:
 		return s.floats
 	case Int64, Timestamp, Duration:
-		out := make([]float64, s.n)
+		out := makeSlice[float64](s.n)
 		for i, v := range s.ints {
 			out[i] = float64(v)
 		}
@@ -148,7 +148,7 @@ func (s *Series) scalar(op int, v float64) *Series {
 	case Int64:
 		if op != opDiv && v == math.Trunc(v) && math.Abs(v) < 1<<53 {
 			k := int64(v)
-			out := make([]int64, s.n)
+			out := makeSlice[int64](s.n)
 			switch op {
 			case opAdd:
 				for i, x := range s.ints {
@@ -171,7 +171,7 @@ func (s *Series) scalar(op int, v float64) *Series {
 	case Duration:
 		if op == opMul || op == opDiv {
 			f := floatScalar(op, s.rawFloats(), v, false)
-			out := make([]int64, s.n)
+			out := makeSlice[int64](s.n)
 			for i, x := range f {
 				out[i] = int64(math.Round(x))
 			}
@@ -185,7 +185,7 @@ func (s *Series) scalar(op int, v float64) *Series {
 func floatScalar(op int, a []float64, v float64, fresh bool) []float64 {
 	out := a
 	if fresh {
-		out = make([]float64, len(a))
+		out = makeSlice[float64](len(a))
 	}
 	switch op {
 	case opAdd:
@@ -224,7 +224,7 @@ func (s *Series) durationIn(op string, unit float64) *Series {
 	if s.typ != Duration {
 		s.typeFail(op, "duration")
 	}
-	out := make([]float64, s.n)
+	out := makeSlice[float64](s.n)
 	for i, x := range s.ints {
 		out[i] = float64(x) / unit
 	}
@@ -244,7 +244,7 @@ func (s *Series) Hours() *Series { return s.durationIn("Hours", 3600e6) }
 func (s *Series) Abs() *Series {
 	switch s.typ {
 	case Int64, Duration:
-		out := make([]int64, s.n)
+		out := makeSlice[int64](s.n)
 		for i, x := range s.ints {
 			if x < 0 {
 				x = -x
@@ -253,7 +253,7 @@ func (s *Series) Abs() *Series {
 		}
 		return &Series{name: s.name, typ: s.typ, ints: out, valid: s.valid, n: s.n}
 	case Float64:
-		out := make([]float64, s.n)
+		out := makeSlice[float64](s.n)
 		for i, x := range s.floats {
 			out[i] = math.Abs(x)
 		}
@@ -277,7 +277,7 @@ func boolSeries(name string, v, valid []bool) *Series {
 }
 
 func (s *Series) compare(op string, c int, v float64) *Series {
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	switch s.typ {
 	case Float64:
 		cmpFloats(c, s.floats, v, out)
@@ -348,7 +348,7 @@ func (s *Series) Le(v float64) *Series { return s.compare("Le", cmpLe, v) }
 
 // Between returns lo <= s <= hi (both ends inclusive) as a bool series.
 func (s *Series) Between(lo, hi float64) *Series {
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	switch s.typ {
 	case Float64:
 		for i, x := range s.floats {
@@ -380,7 +380,7 @@ func (s *Series) eq(op string, v any, neg bool) *Series {
 		}
 		return s.IsNa()
 	}
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	bad := func() {
 		failMsg(op, ErrType, "cannot compare %s column %q with %T", s.typ, s.name, v)
 	}
@@ -515,7 +515,7 @@ func (s *Series) IsIn(values ...string) *Series {
 	for _, v := range values {
 		set[v] = struct{}{}
 	}
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	if s.typ == String {
 		for i, y := range s.strs {
 			_, out[i] = set[y]
@@ -556,7 +556,7 @@ func (s *Series) logic(op string, o *Series, and bool) *Series {
 	if o.typ != Bool {
 		o.typeFail(op, "bool")
 	}
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	a, b := s.bools, o.bools[:s.n]
 	if and {
 		for i := range out {
@@ -570,7 +570,7 @@ func (s *Series) logic(op string, o *Series, and bool) *Series {
 	if s.valid == nil && o.valid == nil {
 		return boolSeries(s.name, out, nil)
 	}
-	valid := make([]bool, s.n)
+	valid := makeSlice[bool](s.n)
 	hasNull := false
 	for i := range valid {
 		va, vb := s.valid == nil || s.valid[i], o.valid == nil || o.valid[i]
@@ -597,7 +597,7 @@ func (s *Series) Not() *Series {
 	if s.typ != Bool {
 		s.typeFail("Not", "bool")
 	}
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	for i, x := range s.bools {
 		out[i] = !x
 	}
@@ -615,7 +615,7 @@ func (s *Series) Not() *Series {
 
 // IsNa returns a bool series that is true where s is null.
 func (s *Series) IsNa() *Series {
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	if s.valid != nil {
 		for i, ok := range s.valid {
 			out[i] = !ok
@@ -626,7 +626,7 @@ func (s *Series) IsNa() *Series {
 
 // NotNa returns a bool series that is true where s is not null.
 func (s *Series) NotNa() *Series {
-	out := make([]bool, s.n)
+	out := makeSlice[bool](s.n)
 	if s.valid == nil {
 		for i := range out {
 			out[i] = true
@@ -726,7 +726,7 @@ func (s *Series) AsString() *Series {
 	if s.typ == String {
 		return s
 	}
-	out := make([]string, s.n)
+	out := makeSlice[string](s.n)
 	switch s.typ {
 	case Int64:
 		// Small non-negative integers are shared, not re-allocated.
@@ -761,7 +761,7 @@ func (s *Series) AsFloat() *Series {
 	case Int64, Timestamp, Duration:
 		return &Series{name: s.name, typ: Float64, floats: s.rawFloats(), valid: s.valid, n: s.n}
 	case Bool:
-		out := make([]float64, s.n)
+		out := makeSlice[float64](s.n)
 		for i, b := range s.bools {
 			if b {
 				out[i] = 1
@@ -769,8 +769,8 @@ func (s *Series) AsFloat() *Series {
 		}
 		return &Series{name: s.name, typ: Float64, floats: out, valid: s.valid, n: s.n}
 	}
-	out := make([]float64, s.n)
-	valid := make([]bool, s.n)
+	out := makeSlice[float64](s.n)
+	valid := makeSlice[bool](s.n)
 	for i, x := range s.strs {
 		if s.IsNull(i) {
 			continue
@@ -793,7 +793,7 @@ func (s *Series) AsInt() *Series {
 	case Timestamp, Duration:
 		return &Series{name: s.name, typ: Int64, ints: s.ints, valid: s.valid, n: s.n}
 	case Bool:
-		out := make([]int64, s.n)
+		out := makeSlice[int64](s.n)
 		for i, b := range s.bools {
 			if b {
 				out[i] = 1
@@ -801,7 +801,7 @@ func (s *Series) AsInt() *Series {
 		}
 		return &Series{name: s.name, typ: Int64, ints: out, valid: s.valid, n: s.n}
 	case Float64:
-		out := make([]int64, s.n)
+		out := makeSlice[int64](s.n)
 		var valid []bool
 		for i, f := range s.floats {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -818,8 +818,8 @@ func (s *Series) AsInt() *Series {
 		}
 		return &Series{name: s.name, typ: Int64, ints: out, valid: valid, n: s.n}
 	}
-	out := make([]int64, s.n)
-	valid := make([]bool, s.n)
+	out := makeSlice[int64](s.n)
+	valid := makeSlice[bool](s.n)
 	for i, x := range s.strs {
 		if s.IsNull(i) {
 			continue
@@ -850,7 +850,7 @@ func (s *Series) withMask(valid []bool) *Series {
 }
 
 func validCopy(v []bool, n int) []bool {
-	out := make([]bool, n)
+	out := makeSlice[bool](n)
 	if v == nil {
 		for i := range out {
 			out[i] = true

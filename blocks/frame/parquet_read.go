@@ -66,6 +66,11 @@ func ReadParquetWith(opts ReadOptions, paths ...string) (*Frame, error) {
 		return nil, err
 	}
 	files := make([]*pqFile, len(names))
+	defer func() {
+		for _, pf := range files {
+			pf.close()
+		}
+	}()
 	err = parallel(len(names), opts.Workers, func(i int) error {
 		pf, err := openParquet(names[i], opts)
 		if err != nil {
@@ -179,10 +184,11 @@ func parallel(n, workers int, fn func(i int) error) error {
 
 // pqFile is an opened parquet file and its flat columns.
 type pqFile struct {
-	name string
-	file *parquet.File
-	cols []pqCol
-	rows int
+	name   string
+	file   *parquet.File
+	cols   []pqCol
+	rows   int
+	closer io.Closer // the open file, if any
 }
 
 // srcKind is how a parquet column's values are decoded.
@@ -210,37 +216,75 @@ type pqCol struct {
 	skip   string // non-empty: unsupported, with the reason
 }
 
+// openParquet opens a parquet file or URL. A local file is read through its
+// descriptor, page by page into reused buffers, and must be closed; a URL is
+// downloaded into memory.
 func openParquet(name string, opts ReadOptions) (*pqFile, error) {
-	var data []byte
-	var err error
+	var r io.ReaderAt
+	var size int64
+	var closer io.Closer
 	if isURL(name) {
-		data, err = download(name, opts)
+		data, err := download(name, opts)
+		if err != nil {
+			return nil, err
+		}
+		r, size = bytes.NewReader(data), int64(len(data))
 	} else {
-		data, err = os.ReadFile(name)
+		fh, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		st, err := fh.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			fh.Close()
+			if err == nil {
+				err = fmt.Errorf("not a regular file")
+			}
+			return nil, err
+		}
+		r, size, closer = fh, st.Size(), fh
 	}
+	f, err := openParquetReader(r, size)
 	if err != nil {
-		return nil, err
-	}
-	f, err := openParquetBytes(data)
-	if err != nil {
+		if closer != nil {
+			closer.Close()
+		}
 		return nil, err
 	}
 	f.name = name
+	f.closer = closer
 	return f, nil
 }
 
-func openParquetBytes(data []byte) (pf *pqFile, err error) {
+// close releases the file behind pf.
+func (pf *pqFile) close() {
+	if pf != nil && pf.closer != nil {
+		pf.closer.Close()
+		pf.closer = nil
+	}
+}
+
+func openParquetReader(r io.ReaderAt, size int64) (pf *pqFile, err error) {
 	defer func() {
 		// parquet-go may panic on some malformed inputs; report them as errors.
 		if r := recover(); r != nil {
 			pf, err = nil, fmt.Errorf("corrupt parquet file: %v", r)
 		}
 	}()
-	if len(data) < 12 || string(data[:4]) != "PAR1" || string(data[len(data)-4:]) != "PAR1" {
+	var head, tail [4]byte
+	if size >= 12 {
+		if _, err := r.ReadAt(head[:], 0); err != nil {
+			return nil, err
+		}
+		if _, err := r.ReadAt(tail[:], size-4); err != nil {
+			return nil, err
+		}
+	}
+	if size < 12 || string(head[:]) != "PAR1" || string(tail[:]) != "PAR1" {
 		return nil, errors.New("not a parquet file (missing PAR1 magic; truncated or corrupt)")
 	}
-	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)),
-		parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	f, err := parquet.OpenFile(r, size,
+		parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true), parquet.ReadBufferSize(256<<10))
 	if err != nil {
 		return nil, fmt.Errorf("corrupt parquet file: %w", err)
 	}
@@ -388,7 +432,7 @@ func decodeFiles(files []*pqFile, opts ReadOptions) (*Frame, error) {
 	cols := make([]*Series, len(names))
 	for i, n := range names {
 		s := alloc(n, sb.typeOf(n), total)
-		s.valid = make([]bool, total)
+		s.valid = makeSlice[bool](total)
 		cols[i] = s
 	}
 	type job struct {

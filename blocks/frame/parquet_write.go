@@ -179,14 +179,16 @@ func (f *Frame) writeRowGroup(w *countingWriter, lo, hi int) (format.RowGroup, e
 	for i := range done {
 		done[i] = make(chan struct{})
 	}
-	// Scratch buffers go from one column to the next (one set per goroutine).
+	// Scratch buffers go from one column to the next (one set per
+	// goroutine), and so do the buffers of the encoded columns once written.
 	var scratch sync.Pool
+	bufs := &pageBufs{}
 	go eachCol(len(f.cols), hi-lo, func(i int) {
 		e, _ := scratch.Get().(*chunkEncoder)
 		if e == nil {
 			e = &chunkEncoder{}
 		}
-		chunks[i] = e.encode(f.cols[i], lo, hi)
+		chunks[i] = e.encode(f.cols[i], lo, hi, bufs)
 		scratch.Put(e)
 		close(done[i])
 	})
@@ -195,7 +197,6 @@ func (f *Frame) writeRowGroup(w *countingWriter, lo, hi int) (format.RowGroup, e
 		<-done[i]
 		c := &chunks[i]
 		if err != nil {
-			c.pages = nil
 			continue // drain the encoders
 		}
 		if c.err != nil {
@@ -213,6 +214,7 @@ func (f *Frame) writeRowGroup(w *countingWriter, lo, hi int) (format.RowGroup, e
 				break
 			}
 		}
+		bufs.put(c.pages)
 		c.pages = nil
 		rg.Columns = append(rg.Columns, format.ColumnChunk{FileOffset: start, MetaData: cm})
 		rg.TotalByteSize += cm.TotalUncompressedSize
@@ -233,6 +235,7 @@ type columnChunk struct {
 // chunkEncoder accumulates the pages of one column chunk.
 type chunkEncoder struct {
 	s        *Series
+	bufs     *pageBufs
 	pages    [][]byte
 	size     int64  // bytes in pages
 	body     []byte // page values scratch
@@ -245,8 +248,8 @@ type chunkEncoder struct {
 }
 
 // encode encodes rows [lo, hi) of s, reusing e's scratch buffers.
-func (e *chunkEncoder) encode(s *Series, lo, hi int) columnChunk {
-	*e = chunkEncoder{s: s, body: e.body[:0], comp: e.comp[:0], scratch: e.scratch[:0]}
+func (e *chunkEncoder) encode(s *Series, lo, hi int, bufs *pageBufs) columnChunk {
+	*e = chunkEncoder{s: s, bufs: bufs, body: e.body[:0], comp: e.comp[:0], scratch: e.scratch[:0]}
 	meta := format.ColumnMetaData{
 		Type:         s.physicalType(),
 		PathInSchema: thrift.Slice[string]{s.name},
@@ -297,7 +300,7 @@ func (e *chunkEncoder) appendPage(h *format.PageHeader, levels, values []byte) {
 		e.err = err
 		return
 	}
-	page := make([]byte, 0, len(hdr)+len(levels)+len(comp))
+	page := e.bufs.get(len(hdr) + len(levels) + len(comp))
 	page = append(append(append(page, hdr...), levels...), comp...)
 	e.pages = append(e.pages, page)
 	e.size += int64(len(page))
@@ -406,6 +409,41 @@ func (e *chunkEncoder) writeDataPage(p, q int, dict *stringDict, next int) int {
 		}),
 	}, levels, values)
 	return next
+}
+
+// pageBufs recycles the buffers of encoded pages once they are written, so
+// that writing a big frame touches little new memory.
+type pageBufs struct {
+	mu   sync.Mutex
+	free [][]byte
+}
+
+// get returns an empty buffer with room for n bytes.
+func (b *pageBufs) get(n int) []byte {
+	b.mu.Lock()
+	best := -1
+	for i, f := range b.free {
+		if cap(f) >= n && (best < 0 || cap(f) < cap(b.free[best])) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		f := b.free[best]
+		last := len(b.free) - 1
+		b.free[best], b.free[last] = b.free[last], nil
+		b.free = b.free[:last]
+		b.mu.Unlock()
+		return f[:0]
+	}
+	b.mu.Unlock()
+	return make([]byte, 0, n+n/4)
+}
+
+// put returns written pages for reuse.
+func (b *pageBufs) put(pages [][]byte) {
+	b.mu.Lock()
+	b.free = append(b.free, pages...)
+	b.mu.Unlock()
 }
 
 // appendRLE appends idx in the RLE/bit-packed hybrid encoding at width bits.

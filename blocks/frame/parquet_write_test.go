@@ -157,6 +157,8 @@ func TestWriteParquet_DictionaryOnlyForFewDistinctStrings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer pf.close()
+		defer pf.close()
 		md := pf.file.Metadata().RowGroups[0].Columns[0].MetaData
 		if got := md.DictionaryPageOffset > 0; got != tt.wantDict {
 			t.Fatalf("%d distinct: dictionary %v, want %v (encodings %v)", tt.card, got, tt.wantDict, md.Encoding)
@@ -181,6 +183,7 @@ func TestWriteParquet_SeveralRowGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer pf.close()
 	if g := len(pf.file.RowGroups()); g != 2 {
 		t.Fatalf("%d row groups, want 2", g)
 	}
@@ -200,6 +203,7 @@ func TestWriteParquet_SchemaMatchesParquetGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer pf.close()
 	want := map[string]parquet.Node{
 		"i": parquet.Int(64), "f": parquet.Leaf(parquet.DoubleType), "s": parquet.String(),
 		"b": parquet.Leaf(parquet.BooleanType), "t": parquet.TimestampAdjusted(parquet.Microsecond, false),

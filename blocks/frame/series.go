@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // Series is a named, typed column with a null mask. Series are immutable;
@@ -73,7 +74,7 @@ func NewDurationMicros(name string, us []int64) *Series {
 // NewNulls returns a series of n nulls of type t.
 func NewNulls(name string, t Type, n int) *Series {
 	s := alloc(name, t, n)
-	s.valid = make([]bool, n)
+	s.valid = makeSlice[bool](n)
 	return s
 }
 
@@ -82,13 +83,13 @@ func alloc(name string, t Type, n int) *Series {
 	s := &Series{name: name, typ: t, n: n}
 	switch t {
 	case Int64, Timestamp, Duration:
-		s.ints = make([]int64, n)
+		s.ints = makeSlice[int64](n)
 	case Float64:
-		s.floats = make([]float64, n)
+		s.floats = makeSlice[float64](n)
 	case String:
-		s.strs = make([]string, n)
+		s.strs = makeSlice[string](n)
 	case Bool:
-		s.bools = make([]bool, n)
+		s.bools = makeSlice[bool](n)
 	}
 	return s
 }
@@ -238,7 +239,7 @@ func (s *Series) Floats() []float64 {
 	if s.typ == Float64 && s.valid == nil {
 		return s.floats
 	}
-	out := make([]float64, s.n)
+	out := makeSlice[float64](s.n)
 	switch s.typ {
 	case Float64:
 		copy(out, s.floats)
@@ -336,4 +337,28 @@ func formatMicros(us int64) string {
 		return t.Format("2006-01-02 15:04:05")
 	}
 	return t.Format("2006-01-02 15:04:05.999999")
+}
+
+// makeSlice returns a zeroed slice of n elements. A big one starts on a
+// huge-page boundary and is backed by huge pages (see adviseHugePages): the
+// allocation is padded by up to 2 MiB of address space that is never touched.
+func makeSlice[T any](n int) []T {
+	var zero T
+	size := unsafe.Sizeof(zero)
+	bytes := uintptr(n) * size
+	if bytes < 2*hugePage || size == 0 || hugePage%size != 0 {
+		return make([]T, n)
+	}
+	pad := int(hugePage / size)
+	s := make([]T, n+pad)
+	p := uintptr(unsafe.Pointer(&s[0]))
+	k := int((hugePage - p%hugePage) % hugePage / size)
+	s = s[k : k+n : k+n]
+	// Round the advised length up when that covers at most 1 MiB more.
+	adv := bytes &^ (hugePage - 1)
+	if bytes-adv > hugePage/2 {
+		adv += hugePage
+	}
+	adviseHugePages(unsafe.Pointer(&s[0]), adv)
+	return s
 }

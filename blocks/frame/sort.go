@@ -59,7 +59,7 @@ func sortIndex(keys []*Series, desc []bool, n int) []int {
 	if sorted {
 		return nil
 	}
-	idx := make([]int, n)
+	idx := makeSlice[int](n)
 	for i := range idx {
 		idx[i] = i
 	}

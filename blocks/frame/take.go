@@ -7,7 +7,7 @@ func gather[T any](a []T, idx []int) []T {
 	if a == nil {
 		return nil
 	}
-	out := make([]T, len(idx))
+	out := makeSlice[T](len(idx))
 	for i, j := range idx {
 		out[i] = a[j]
 	}

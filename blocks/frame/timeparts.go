@@ -49,7 +49,7 @@ func (s *Series) timePart(op string, f func(us int64) int64) *Series {
 	if s.typ != Timestamp {
 		s.typeFail(op, "timestamp")
 	}
-	out := make([]int64, s.n)
+	out := makeSlice[int64](s.n)
 	for i, x := range s.ints {
 		out[i] = f(x)
 	}

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package frame
+
+import "unsafe"
+
+// hugePage is the alignment makeSlice gives big slices.
+const hugePage = 2 << 20
+
+func adviseHugePages(p unsafe.Pointer, size uintptr) {}
