@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func year2023(b *testing.B) string {
+func year2023(b testing.TB) string {
 	taxiFile(b, "12")
 	return filepath.Join(taxiDir, "2023", "*.parquet")
 }
@@ -114,6 +114,20 @@ func BenchmarkEditorPage(b *testing.B) {
 			for _, c := range page.cols {
 				_ = c.Value(i)
 			}
+		}
+	}
+}
+
+func BenchmarkWriteParquet_Year(b *testing.B) {
+	f, err := ReadParquet(year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(b.TempDir(), "out.parquet")
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := f.WriteParquet(p); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
