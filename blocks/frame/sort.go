@@ -2,6 +2,7 @@ package frame
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 )
@@ -125,12 +126,103 @@ type keyed[T any] struct {
 func sortOne(s *Series, desc bool) []int {
 	switch s.typ {
 	case Float64:
-		return sortPairs(s, s.floats, desc, cmp.Compare[float64])
+		return radixSortIndex(s, s.floats, desc, floatKey)
 	case String:
 		return sortPairs(s, s.strs, desc, strings.Compare)
 	default:
-		return sortPairs(s, s.ints, desc, cmp.Compare[int64])
+		return radixSortIndex(s, s.ints, desc, intKey)
 	}
+}
+
+// floatKey maps x to an unsigned key in the order of cmp.Compare: NaN
+// first, -0 equal to +0.
+func floatKey(x float64) uint64 {
+	if x != x {
+		return 0
+	}
+	if x == 0 {
+		x = 0
+	}
+	b := math.Float64bits(x)
+	if b>>63 != 0 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// intKey maps x to an unsigned key in the same order.
+func intKey(x int64) uint64 { return uint64(x) ^ 1<<63 }
+
+// radixBits is the digit width of radixSortIndex (2048 buckets fit in L1).
+const radixBits = 11
+
+// radixSortIndex returns the stable sorting permutation of the rows of s by
+// key(vals[i]), nulls last in row order, or nil when the rows are already in
+// order. It is an LSD radix sort of (key, row) pairs, which is stable; passes
+// over digits that every key shares are skipped.
+func radixSortIndex[T any](s *Series, vals []T, desc bool, key func(T) uint64) []int {
+	n := s.n
+	keys := makeSlice[uint64](n)[:0]
+	rows := makeSlice[uint32](n)[:0]
+	var nullRows []int
+	var flip uint64
+	if desc {
+		flip = ^uint64(0)
+	}
+	sorted := true
+	var prev uint64
+	for i, v := range vals {
+		if s.valid != nil && !s.valid[i] {
+			nullRows = append(nullRows, i)
+			continue
+		}
+		k := key(v) ^ flip
+		if len(keys) > 0 && k < prev {
+			sorted = false
+		}
+		prev = k
+		keys = append(keys, k)
+		rows = append(rows, uint32(i))
+	}
+	if sorted && (len(nullRows) == 0 || nullRows[0] == len(keys)) {
+		return nil
+	}
+	const buckets = 1 << radixBits
+	const passes = (64 + radixBits - 1) / radixBits
+	var counts [passes][buckets]uint32
+	for _, k := range keys {
+		for p := range passes {
+			counts[p][k>>(p*radixBits)&(buckets-1)]++
+		}
+	}
+	m := len(keys)
+	keys2 := makeSlice[uint64](m)
+	rows2 := makeSlice[uint32](m)
+	for p := range passes {
+		c := &counts[p]
+		if c[keys[0]>>(p*radixBits)&(buckets-1)] == uint32(m) {
+			continue // every key has this digit
+		}
+		var sum uint32
+		for b := range c {
+			c[b], sum = sum, sum+c[b]
+		}
+		shift := p * radixBits
+		for j, k := range keys {
+			d := k >> shift & (buckets - 1)
+			at := c[d]
+			c[d]++
+			keys2[at] = k
+			rows2[at] = rows[j]
+		}
+		keys, keys2 = keys2, keys
+		rows, rows2 = rows2, rows
+	}
+	idx := make([]int, 0, n)
+	for _, r := range rows {
+		idx = append(idx, int(r))
+	}
+	return append(idx, nullRows...)
 }
 
 func sortPairs[T any](s *Series, vals []T, desc bool, c func(a, b T) int) []int {
