@@ -354,9 +354,10 @@ func makeSlice[T any](n int) []T {
 	p := uintptr(unsafe.Pointer(&s[0]))
 	k := int((hugePage - p%hugePage) % hugePage / size)
 	s = s[k : k+n : k+n]
-	// Round the advised length up when that covers at most 1 MiB more.
+	// Round the advised length up when that covers at most 1 MiB more and
+	// stays within the allocation.
 	adv := bytes &^ (hugePage - 1)
-	if bytes-adv > hugePage/2 {
+	if bytes-adv > hugePage/2 && uintptr(k)*size+adv+hugePage <= uintptr(n+pad)*size {
 		adv += hugePage
 	}
 	adviseHugePages(unsafe.Pointer(&s[0]), adv)
