@@ -131,3 +131,15 @@ func BenchmarkWriteParquet_Year(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkAsString_Year(b *testing.B) {
+	f, err := ReadParquetWith(ReadOptions{Columns: []string{"PULocationID"}}, year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := f.Col("PULocationID")
+	b.ReportAllocs()
+	for b.Loop() {
+		s.AsString()
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // mergeValid returns the combined null mask of a and b (nil when neither has nulls).
@@ -729,20 +730,22 @@ func (s *Series) AsString() *Series {
 	out := makeSlice[string](s.n)
 	switch s.typ {
 	case Int64:
-		// Small non-negative integers are shared, not re-allocated.
+		// Digits are appended to shared buffers, and the strings of small
+		// non-negative integers (categorical codes) are made once.
 		var small [1024]string
+		var buf []byte
 		for i, x := range s.ints {
 			if s.valid != nil && !s.valid[i] {
 				continue
 			}
 			if x >= 0 && x < int64(len(small)) {
 				if small[x] == "" {
-					small[x] = strconv.FormatInt(x, 10)
+					small[x] = appendIntString(&buf, x)
 				}
 				out[i] = small[x]
 				continue
 			}
-			out[i] = strconv.FormatInt(x, 10)
+			out[i] = appendIntString(&buf, x)
 		}
 	default:
 		for i := range out {
@@ -750,6 +753,19 @@ func (s *Series) AsString() *Series {
 		}
 	}
 	return &Series{name: s.name, typ: String, strs: out, valid: s.valid, n: s.n}
+}
+
+// appendIntString formats x into *buf and returns the digits as a string
+// that shares the buffer. Bytes once written are never changed: a full buffer
+// is replaced, not grown.
+func appendIntString(buf *[]byte, x int64) string {
+	if cap(*buf)-len(*buf) < 20 {
+		*buf = make([]byte, 0, 64<<10)
+	}
+	start := len(*buf)
+	*buf = strconv.AppendInt(*buf, x, 10)
+	b := (*buf)[start:]
+	return unsafe.String(&b[0], len(b))
 }
 
 // AsFloat converts to float64: numbers, bools (0/1), timestamps and durations

@@ -2,6 +2,7 @@ package frame
 
 import (
 	"math"
+	"strconv"
 	"testing"
 	"time"
 	"unsafe"
@@ -318,6 +319,39 @@ func TestMakeSlice_BigSlicesAlignedZeroedAndInBounds(t *testing.T) {
 		b := makeSlice[bool](n)
 		if len(b) != n {
 			t.Fatalf("n=%d: bool len %d", n, len(b))
+		}
+	}
+}
+
+func TestAsString_IntsShareBuffersAndStayIntact(t *testing.T) {
+	n := 20000 // several 64 KiB buffers of digits
+	v := make([]int64, n)
+	for i := range v {
+		switch i % 4 {
+		case 0:
+			v[i] = int64(i % 300) // cached small codes
+		case 1:
+			v[i] = -int64(i) * 7919
+		case 2:
+			v[i] = math.MaxInt64 - int64(i)
+		default:
+			v[i] = math.MinInt64 + int64(i)
+		}
+	}
+	valid := make([]bool, n)
+	for i := range valid {
+		valid[i] = i%11 != 0
+	}
+	got := NewInts("a", v).WithNulls(valid).AsString()
+	for i, x := range v {
+		if !valid[i] {
+			if !got.IsNull(i) {
+				t.Fatalf("row %d: want null", i)
+			}
+			continue
+		}
+		if want := strconv.FormatInt(x, 10); got.Value(i) != want {
+			t.Fatalf("row %d: %q, want %q", i, got.Value(i), want)
 		}
 	}
 }
