@@ -48,12 +48,12 @@ bench:
 
 # generate: regenerate the yaegi symbol tables of the block API
 generate:
-	$(GO) generate ./runtime/symbols
+	$(GO) generate ./runtime/symbols ./editor
 
 # check-generated: fail when the generated yaegi symbols are stale
 check-generated:
-	$(GO) generate ./runtime/symbols
-	git diff --exit-code -- runtime/symbols || (echo "runtime/symbols is stale: run make generate and commit" && exit 1)
+	$(GO) generate ./runtime/symbols ./editor
+	git diff --exit-code -- runtime/symbols editor/completions.json || (echo "generated code is stale: run make generate and commit" && exit 1)
 
 # clean: remove build output
 clean:
