@@ -147,6 +147,7 @@ func (it *interpreter) load(ctx context.Context) (err error) {
 	if err != nil {
 		return it.userError(err)
 	}
+	hoistIndexStores(f)
 	if instrument(f) {
 		if err := it.i.Use(interp.Exports{runPkg + "/" + runPkg: {"Pos": reflect.ValueOf(&it.pos)}}); err != nil {
 			return err
