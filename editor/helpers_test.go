@@ -69,7 +69,16 @@ func (ts *testServer) do(method, path string, body any, out any, headers ...stri
 	if err != nil {
 		ts.t.Fatal(err)
 	}
+	if mutating(method) {
+		// like the page's fetch: same-origin; pass "Origin", "" for a
+		// client without one (the API trigger)
+		req.Header.Set("Origin", ts.ts.URL)
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
+		if strings.EqualFold(headers[i], "Origin") && headers[i+1] == "" {
+			req.Header.Del("Origin")
+			continue
+		}
 		if strings.EqualFold(headers[i], "Host") {
 			req.Host = headers[i+1]
 			continue

@@ -34,6 +34,13 @@ func (s *Server) routes() http.Handler {
 	h := func(pattern string, f apiFunc) { mux.Handle(pattern, s.api(f)) }
 
 	h("GET /api/health", s.health)
+	if s.opts.Headless {
+		h("POST /api/pipelines/{name}/runs", s.startRun)
+		h("/", func(w http.ResponseWriter, r *http.Request) error {
+			return errorf(http.StatusNotFound, codeNotFound, "no route %s %s: golem start --no-editor serves only GET /api/health and POST /api/pipelines/{name}/runs", r.Method, r.URL.Path)
+		})
+		return mux
+	}
 	h("GET /api/project", s.getProject)
 
 	h("GET /api/pipelines", s.listPipelines)

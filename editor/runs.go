@@ -207,7 +207,11 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errorf(http.StatusBadRequest, codeBadRequest, "unknown mode %q (block, with_upstream, downstream, pipeline)", req.Mode)
 	}
-	opts := runtime.Options{Vars: req.Vars, Select: sel, NoCache: req.NoCache, Trigger: history.TriggerEditor}
+	trigger, runTrigger := history.TriggerManual, history.TriggerEditor
+	if byAPITrigger(r) {
+		trigger, runTrigger = history.TriggerAPI, history.TriggerAPI
+	}
+	opts := runtime.Options{Vars: req.Vars, Select: sel, NoCache: req.NoCache, Trigger: runTrigger}
 	if sel != runtime.SelectAll {
 		if req.Block == "" {
 			return errorf(http.StatusBadRequest, codeBadRequest, "mode %s needs a block", req.Mode)
@@ -235,7 +239,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
 	if s.runs.running(name) {
 		return errorf(http.StatusConflict, codeConflict, "pipeline %q is already running: cancel it or wait", name)
 	}
-	id, err := s.dispatcher.Submit(context.WithoutCancel(r.Context()), dispatch.Request{Pipeline: name, Options: opts, Trigger: history.TriggerManual})
+	id, err := s.dispatcher.Submit(context.WithoutCancel(r.Context()), dispatch.Request{Pipeline: name, Options: opts, Trigger: trigger})
 	if err != nil {
 		return invalid(err)
 	}

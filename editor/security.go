@@ -1,6 +1,7 @@
 package editor
 
 import (
+	"context"
 	"crypto/subtle"
 	"net"
 	"net/http"
@@ -84,7 +85,15 @@ func (s *Server) secure(h http.Handler) http.Handler {
 			writeError(w, errorf(http.StatusForbidden, codeForbidden, "origin %q is not allowed", origin), s.log)
 			return
 		}
-		if s.token != "" && r.URL.Path != "/api/health" && !s.authorized(w, r) {
+		if s.isAPITrigger(r) {
+			// a client that is not the page (no Origin): the API trigger,
+			// authorised by settings.api_token instead of the editor's token
+			if err := s.checkAPIToken(r); err != nil {
+				writeError(w, err, s.log)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), apiTriggerKey{}, true))
+		} else if s.token != "" && r.URL.Path != "/api/health" && !s.authorized(w, r) {
 			writeError(w, errorf(http.StatusUnauthorized, codeUnauthorized, "access token required: open the URL printed by golem start (…/?token=…)"), s.log)
 			return
 		}
@@ -113,4 +122,47 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 
 func (s *Server) tokenOK(t string) bool {
 	return subtle.ConstantTimeCompare([]byte(t), []byte(s.token)) == 1
+}
+
+// apiTriggerKey marks, in a request's context, a run start authorised by
+// the project's API token.
+type apiTriggerKey struct{}
+
+// byAPITrigger reports whether r was authorised as an API trigger.
+func byAPITrigger(r *http.Request) bool {
+	ok, _ := r.Context().Value(apiTriggerKey{}).(bool)
+	return ok
+}
+
+// isAPITrigger reports whether r is POST /api/pipelines/{name}/runs from a
+// client without a browser Origin (curl, CI, another service); headless,
+// every run start is one.
+func (s *Server) isAPITrigger(r *http.Request) bool {
+	if r.Method != http.MethodPost || (r.Header.Get("Origin") != "" && !s.opts.Headless) {
+		return false
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	return len(parts) == 4 && parts[0] == "api" && parts[1] == "pipelines" && parts[2] != "" && parts[3] == "runs"
+}
+
+// checkAPIToken checks the bearer token of an API trigger against
+// settings.api_token of golem.yaml, read fresh so edits apply at once.
+func (s *Server) checkAPIToken(r *http.Request) error {
+	p, err := s.mustProject()
+	if err != nil {
+		return err
+	}
+	want := p.Config.Settings.APIToken
+	if want == "" {
+		return errorf(http.StatusForbidden, codeForbidden, "API trigger disabled: set settings.api_token in golem.yaml")
+	}
+	auth := r.Header.Get("Authorization")
+	got, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || got == "" {
+		return errorf(http.StatusUnauthorized, codeUnauthorized, "API trigger needs the header Authorization: Bearer <settings.api_token of golem.yaml>")
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return errorf(http.StatusUnauthorized, codeUnauthorized, "API trigger: wrong bearer token (want settings.api_token of golem.yaml)")
+	}
+	return nil
 }

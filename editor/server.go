@@ -60,6 +60,10 @@ type Options struct {
 	// OnChange, if set, is called with each project file that changed
 	// (outside edits and the editor's own writes), e.g. to reload triggers.
 	OnChange func(rel string)
+	// Headless serves only GET /api/health and the API trigger
+	// (POST /api/pipelines/{name}/runs with settings.api_token): no
+	// frontend, no file APIs (golem start --no-editor).
+	Headless bool
 	// Log receives request errors and the watcher's problems (io.Discard if nil).
 	Log io.Writer
 }
