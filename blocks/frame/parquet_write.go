@@ -276,10 +276,16 @@ func (e *chunkEncoder) encode(s *Series, lo, hi int, bufs *pageBufs) columnChunk
 		}
 	}
 	next := 0 // next dictionary index (dict.idx holds one per non-null row)
-	for p := lo; p < hi && e.err == nil; p += pageRows {
+	npages = 0
+	for p := lo; p < hi && e.err == nil; npages++ {
 		q := min(p+pageRows, hi)
+		if dict == nil && s.typ == String {
+			q = p + plainStringRows(s.strs[p:q])
+		}
 		next = e.writeDataPage(p, q, dict, next)
+		p = q
 	}
+	meta.EncodingStats[len(meta.EncodingStats)-1].Count = npages
 	meta.TotalUncompressedSize = e.uncomp
 	meta.TotalCompressedSize = e.size
 	meta.Statistics.NullCount = e.nulls
@@ -458,6 +464,22 @@ func appendRLE(dst []byte, idx []int32, width int) ([]byte, error) {
 		return dst[:off+len(out)], nil
 	}
 	return append(dst, out...), nil
+}
+
+// pageBytes bounds the values of a PLAIN string page.
+const pageBytes = 1 << 20
+
+// plainStringRows returns how many of v (at least one) fit in a PLAIN page
+// of about pageBytes.
+func plainStringRows(v []string) int {
+	size := 0
+	for i, x := range v {
+		size += 4 + len(x)
+		if size > pageBytes && i > 0 {
+			return i
+		}
+	}
+	return len(v)
 }
 
 // appendFixed appends the non-null values of v as PLAIN 8-byte little-endian

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -215,4 +216,37 @@ func TestWriteParquet_SchemaMatchesParquetGo(t *testing.T) {
 			t.Errorf("column %s: %v optional=%v, want optional %v", fl.Name(), fl.Type(), fl.Optional(), w.Type())
 		}
 	}
+}
+
+func TestWriteParquet_LongPlainStringsSplitIntoPages(t *testing.T) {
+	n := 2 * maxDictEntries // too many distinct values for a dictionary
+	v := make([]string, n)
+	for i := range v {
+		v[i] = fmt.Sprintf("%06d-%s", i, strings.Repeat("x", 20+i%7)) // ~4.5 MB
+	}
+	valid := make([]bool, n)
+	for i := range valid {
+		valid[i] = i%5 != 0
+	}
+	s := NewStrings("s", v).WithNulls(valid)
+	c := encodeTestChunk(s)
+	if c.hasDict || len(c.pages) < 3 {
+		t.Fatalf("dictionary %v, %d pages for ~4.5 MB of distinct strings, want several PLAIN pages", c.hasDict, len(c.pages))
+	}
+	f := MustNew(s)
+	p := filepath.Join(t.TempDir(), "long.parquet")
+	if err := f.WriteParquet(p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadParquet(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFrame(t, got, f)
+}
+
+// encodeTestChunk encodes all of s as one column chunk.
+func encodeTestChunk(s *Series) columnChunk {
+	e := &chunkEncoder{}
+	return e.encode(s, 0, s.Len(), &pageBufs{})
 }
