@@ -172,15 +172,20 @@ func (s *Server) Token() string { return s.token }
 
 // URL returns the address to open in a browser, with the token if any.
 func (s *Server) URL() string {
-	host := s.opts.Host
-	if host == "0.0.0.0" || host == "::" || host == "" {
-		host = DefaultHost
-	}
-	u := "http://" + net.JoinHostPort(host, strconv.Itoa(s.port)) + "/"
+	u := s.APIURL()
 	if s.token != "" {
 		u += "?token=" + s.token
 	}
 	return u
+}
+
+// APIURL returns the server's base address, without the access token.
+func (s *Server) APIURL() string {
+	host := s.opts.Host
+	if host == "0.0.0.0" || host == "::" || host == "" {
+		host = DefaultHost
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(s.port)) + "/"
 }
 
 // Listen binds the configured address; with Port 0 it picks a free port.

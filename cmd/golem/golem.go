@@ -20,7 +20,7 @@ const usage = `golem — block-based pipelines in Go
 Usage:
   golem init DIR [--example taxi]          scaffold a project
   golem run DIR PIPELINE [flags]           run a pipeline headless (golem run -h for flags)
-  golem start [DIR] [--port 6789] [--host 127.0.0.1]   the browser editor and the scheduler
+  golem start [DIR] [--port 6789] [--host 127.0.0.1] [--no-editor]   the browser editor and the scheduler (--no-editor: headless, API trigger only)
   golem runs DIR [PIPELINE] [--json]       list recorded runs
   golem logs DIR RUN [--block NAME]        print a run's logs
   golem retry DIR RUN                      re-run a failed run from its failed blocks

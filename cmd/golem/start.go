@@ -26,8 +26,9 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	port := fs.Int("port", editor.DefaultPort, "port to listen on")
 	host := fs.String("host", editor.DefaultHost, "address to listen on; any non-loopback address requires a token")
 	token := fs.String("token", "", "access token required on every request (generated when --host is not loopback)")
+	noEditor := fs.Bool("no-editor", false, "headless production mode: run the schedules and serve only GET /api/health and the API trigger (settings.api_token)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: golem start [DIR] [--port 6789] [--host 127.0.0.1] [--token T]")
+		fmt.Fprintln(stderr, "Usage: golem start [DIR] [--port 6789] [--host 127.0.0.1] [--token T] [--no-editor]")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -71,7 +72,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	srv, err := editor.New(editor.Options{ProjectDir: abs, Host: *host, Port: *port, Token: *token, Log: stderr,
-		History: h, Dispatcher: d,
+		History: h, Dispatcher: d, Headless: *noEditor,
 		OnChange: func(rel string) {
 			if path.Base(rel) == schedule.FileName {
 				reload()
@@ -88,8 +89,12 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	schedDone := make(chan error, 1)
 	go func() { schedDone <- sched.Run(ctx) }()
 
-	fmt.Fprintf(stdout, "golem editor serving %s\n    %s\n", dir, srv.URL())
-	if srv.Token() != "" {
+	if *noEditor {
+		fmt.Fprintf(stdout, "golem serving %s headless (schedules, API trigger)\n    %s\n", dir, srv.APIURL())
+	} else {
+		fmt.Fprintf(stdout, "golem editor serving %s\n    %s\n", dir, srv.URL())
+	}
+	if srv.Token() != "" && !*noEditor {
 		fmt.Fprintln(stdout, "open the URL above once: the token is then kept in a cookie")
 	}
 	fmt.Fprintln(stdout, "press Ctrl-C to stop")
