@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import { RunDetail, RunsPage } from './RunsPage'
 import { api, errorText, type Completion, type Project } from '../lib/api'
 import { Socket, wsURL } from '../lib/ws'
 import { AppContext, href, useRoute } from '../lib/hooks'
@@ -82,6 +83,9 @@ export function App() {
             <a className={`nav-item${route.page === 'project' ? ' active' : ''}`} href="#/" data-testid="nav-project">
               Overview
             </a>
+            <a className={`nav-item${route.page === 'runs' || route.page === 'run' ? ' active' : ''}`} href="#/runs" data-testid="nav-runs">
+              Runs
+            </a>
           </nav>
           <div className="side-section">Pipelines</div>
           <div className="side-list" data-testid="side-pipelines">
@@ -120,6 +124,8 @@ export function App() {
             <PipelinePage key={route.name} name={route.name} view={route.view} />
           )}
           {route.page === 'file' && <FilePage key={route.path} path={route.path} />}
+          {route.page === 'runs' && <RunsPage key={route.pipeline ?? ''} pipeline={route.pipeline} />}
+          {route.page === 'run' && <RunDetail key={route.id} id={route.id} />}
         </main>
         <div className="toasts">
           {toasts.map((t) => (

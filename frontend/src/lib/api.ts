@@ -160,6 +160,7 @@ export interface RunBlock {
 export interface Run {
   run_id: string
   pipeline: string
+  mode?: string
   status: string
   started_at?: string
   duration_ms?: number
@@ -280,6 +281,7 @@ export class Client {
     })
   runs = (pipeline?: string) =>
     this.request<{ runs: Run[] }>('GET', `/api/runs${pipeline ? `?pipeline=${enc(pipeline)}` : ''}`).then((r) => r.runs)
+  getRun = (id: string) => this.request<Run>('GET', `/api/runs/${enc(id)}`)
   cancelRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/cancel`)
 
   output = (pipeline: string, block: string, offset = 0, limit = 100) =>
