@@ -568,7 +568,7 @@ func buildDict(s *Series, lo, hi int) *stringDict {
 		n   int
 		idx int32
 	}
-	var cache [512]slot
+	var cache [1 << 9]slot
 	m := make(map[string]int32)
 	d := &stringDict{idx: make([]int32, 0, hi-lo)}
 	var valid []bool
@@ -580,7 +580,8 @@ func buildDict(s *Series, lo, hi int) *stringDict {
 			continue
 		}
 		p := unsafe.StringData(v)
-		h := (uintptr(unsafe.Pointer(p))>>3 ^ uintptr(len(v))) & (uintptr(len(cache)) - 1)
+		// Fibonacci hashing: strings a byte apart (AsString's digits) spread.
+		h := uint64(uintptr(unsafe.Pointer(p))+uintptr(len(v))) * 0x9E3779B97F4A7C15 >> (64 - 9)
 		if c := &cache[h]; c.p == p && c.n == len(v) && p != nil {
 			d.idx = append(d.idx, c.idx)
 			continue
