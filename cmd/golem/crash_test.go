@@ -48,6 +48,25 @@ func TestRun_KilledMidBlockIsCrashedAfterRestart(t *testing.T) {
 			t.Fatalf("child output ended: %v\n%s", err, seen.String())
 		}
 	}
+	// The loop runs: wait until the history shows ingest done and prepare running (block outputs
+	// are saved in the background, so ingest may end after prepare has started).
+	for {
+		if time.Now().After(deadline) {
+			t.Fatal("history never showed prepare running")
+		}
+		stdout, _, err := golem(t, "runs", dir, "--json")
+		var runs []history.PipelineRun
+		if err == nil && json.Unmarshal([]byte(stdout), &runs) == nil && len(runs) == 1 {
+			st := map[string]history.Status{}
+			for _, b := range runs[0].Blocks {
+				st[b.Name] = b.Status
+			}
+			if st["ingest"] == history.Succeeded && st["prepare"] == history.Running {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

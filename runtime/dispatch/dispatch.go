@@ -47,6 +47,7 @@ type Dispatcher struct {
 	active  map[string]int // pipeline -> runs executing
 	waiting map[string][]*run
 	subs    map[chan runtime.Event]bool
+	ended   map[string]int // runs ended per pipeline since its last prune
 	wg      sync.WaitGroup
 }
 
@@ -80,7 +81,7 @@ func New(o Options) *Dispatcher {
 	}
 	return &Dispatcher{
 		o: o, rec: &record.Recorder{H: o.History}, store: store, global: make(chan struct{}, o.MaxRuns),
-		runs: map[string]*run{}, active: map[string]int{}, waiting: map[string][]*run{}, subs: map[chan runtime.Event]bool{},
+		runs: map[string]*run{}, active: map[string]int{}, waiting: map[string][]*run{}, subs: map[chan runtime.Event]bool{}, ended: map[string]int{},
 	}
 }
 
@@ -387,8 +388,18 @@ func (d *Dispatcher) prune(r *run) {
 	if keep <= 0 {
 		keep = d.o.KeepRuns
 	}
-	if _, err := d.o.History.Prune(context.Background(), r.pipeline, keep); err != nil {
-		d.o.Logf("prune runs of %s: %v", r.pipeline, err)
+	// Pruning is a write transaction: do it every tenth run, keeping at most keep+9 runs.
+	d.mu.Lock()
+	d.ended[r.pipeline]++
+	due := d.ended[r.pipeline] >= 10 || d.ended[r.pipeline] == 1
+	if due {
+		d.ended[r.pipeline] = 1
+	}
+	d.mu.Unlock()
+	if due {
+		if _, err := d.o.History.Prune(context.Background(), r.pipeline, keep); err != nil {
+			d.o.Logf("prune runs of %s: %v", r.pipeline, err)
+		}
 	}
 	d.mu.Lock()
 	if len(d.runs) > 1000 {

@@ -307,3 +307,23 @@ func BenchmarkDispatcher_Drain1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDispatcher_NoopBlock measures a whole dispatched run of a one-block pipeline whose
+// block does nothing: the interpreter, the history records (queued, started, block, ended) and
+// the output store.
+func BenchmarkDispatcher_NoopBlock(b *testing.B) {
+	dir := projecttest.New(b, map[string]string{
+		projecttest.PipelineFile("p"): "name: p\nblocks:\n  - {name: a, kind: custom, file: custom/a.go, upstream: []}\n",
+		"custom/a.go":                 "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Run(ctx *blocks.Context) (bool, error) { return true, nil }\n",
+	})
+	d, _ := newDispatcher(b, dir, Options{KeepRuns: 1 << 20})
+	for b.Loop() {
+		id, err := d.Submit(context.Background(), Request{Pipeline: "p"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res, err := d.Wait(context.Background(), id); err != nil || res.Status != runtime.StatusSucceeded {
+			b.Fatalf("run: %v", err)
+		}
+	}
+}

@@ -14,6 +14,9 @@ import (
 // Recorder records runs in a history store.
 type Recorder struct {
 	H *history.Store
+
+	mu      sync.Mutex
+	pending map[string][]func(*history.PipelineRun) // changes Track left for Finish, by run
 }
 
 // Begin records a run of plan before it starts and returns its ID; blocks the run executes are
@@ -61,36 +64,62 @@ func (r *Recorder) Cancel(ctx context.Context, id string) error {
 	})
 }
 
+// coalesce is how long a block's start may wait to be written: a fast block is then recorded in
+// one transaction (with its end) instead of two, while a block that runs longer is recorded as
+// running within this delay, so a crash finds it.
+const coalesce = 50 * time.Millisecond
+
 // Track records the events of run id as they come and forwards each to out (when not nil). It
-// returns when in is closed. Errors writing the history are collected and returned; the run goes on.
+// returns when in is closed; changes not yet written are written by Finish. Errors writing the
+// history are collected and returned; the run goes on.
 func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event, out chan<- runtime.Event) error {
 	var errs []error
 	logs := map[string][]string{}
-	var mu sync.Mutex
 	flush := func(block string) {
-		mu.Lock()
 		lines := logs[block]
 		delete(logs, block)
-		mu.Unlock()
 		if len(lines) > 0 {
 			if err := r.H.AppendLog(id, block, lines...); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
-	for e := range in {
+	var pending []func(*history.PipelineRun)
+	write := func() {
+		if len(pending) == 0 {
+			return
+		}
+		fns := pending
+		pending = nil
+		errs = append(errs, r.update(ctx, id, func(run *history.PipelineRun) {
+			for _, fn := range fns {
+				fn(run)
+			}
+		}))
+	}
+	tick := time.NewTicker(coalesce)
+	defer tick.Stop()
+	for {
+		var e runtime.Event
+		var ok bool
+		select {
+		case e, ok = <-in:
+		case <-tick.C:
+			write()
+			continue
+		}
+		if !ok {
+			break
+		}
 		switch e.Kind {
 		case runtime.BlockLog:
-			mu.Lock()
 			logs[e.Block] = append(logs[e.Block], e.Line)
-			n := len(logs[e.Block])
-			mu.Unlock()
-			if n >= 200 {
+			if len(logs[e.Block]) >= 200 {
 				flush(e.Block)
 			}
 		case runtime.BlockStarted:
 			flush(e.Block)
-			errs = append(errs, r.update(ctx, id, func(run *history.PipelineRun) {
+			pending = append(pending, func(run *history.PipelineRun) {
 				b := run.Block(e.Block)
 				b.Status = history.Running
 				if e.Status == runtime.StatusRetrying {
@@ -100,10 +129,10 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 					}
 				}
 				b.Attempts = append(b.Attempts, history.Attempt{Start: e.Time})
-			}))
+			})
 		case runtime.BlockFinished:
 			flush(e.Block)
-			errs = append(errs, r.update(ctx, id, func(run *history.PipelineRun) {
+			pending = append(pending, func(run *history.PipelineRun) {
 				b := run.Block(e.Block)
 				b.Status = history.Status(e.Status)
 				b.Rows, b.Cols, b.Duration = e.Rows, e.Cols, e.Duration
@@ -116,27 +145,39 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 				if e.Status == runtime.StatusSucceeded {
 					b.OutputRef = ".golem/outputs/" + run.Pipeline + "/" + e.Block
 				}
-			}))
+			})
+		}
+		if e.Kind == runtime.BlockFinished {
+			write() // a finished block's status and output are recorded before anything depends on them
 		}
 		if out != nil {
 			out <- e
 		}
 	}
-	mu.Lock()
-	var rest []string
 	for b := range logs {
-		rest = append(rest, b)
-	}
-	mu.Unlock()
-	for _, b := range rest {
 		flush(b)
+	}
+	if len(pending) > 0 {
+		r.mu.Lock()
+		if r.pending == nil {
+			r.pending = map[string][]func(*history.PipelineRun){}
+		}
+		r.pending[id] = append(r.pending[id], pending...)
+		r.mu.Unlock()
 	}
 	return errors.Join(errs...)
 }
 
 // Finish records the end of run id: its result, or the error that stopped it before any block ran.
 func (r *Recorder) Finish(ctx context.Context, id string, res *runtime.Result, runErr error) error {
+	r.mu.Lock()
+	pending := r.pending[id]
+	delete(r.pending, id)
+	r.mu.Unlock()
 	return r.update(ctx, id, func(run *history.PipelineRun) {
+		for _, fn := range pending {
+			fn(run)
+		}
 		run.EndedAt = time.Now()
 		switch {
 		case runErr != nil:
