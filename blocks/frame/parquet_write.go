@@ -21,12 +21,14 @@ import (
 )
 
 // The writer below encodes parquet directly, column by column, from the
-// typed slices of the frame: values are copied in bulk, definition levels
-// come from the null mask, strings are dictionary-encoded while they have few
-// distinct values, pages are snappy-compressed (the fast s2 encoder, output
-// compatible with every snappy decoder) and columns are encoded on two
-// goroutines. It writes format v1 data pages, which every parquet reader
-// supports. Going through parquet-go's row writer cost ~1 µs per value.
+// typed slices of the frame: values without nulls are compressed straight
+// from the slice's memory, definition levels come from the null mask, strings
+// are dictionary-encoded while they have few distinct values, pages are
+// snappy-compressed (the fast s2 encoder, output compatible with every snappy
+// decoder) and columns are encoded on two goroutines and written in order as
+// they finish. Pages are DATA_PAGE_V2 (levels stored uncompressed), as
+// parquet-go itself writes them. Going through parquet-go's row writer cost
+// ~1 µs per value; this costs ~10 ns.
 
 // durationKey is the parquet key/value metadata entry listing the columns
 // that hold durations (parquet has no duration type; they are INT64 micros).
