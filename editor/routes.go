@@ -72,6 +72,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/runs", s.listRuns)
 	h("GET /api/runs/{id}", s.getRun)
 	h("POST /api/runs/{id}/cancel", s.cancelRun)
+	h("POST /api/runs/{id}/retry", s.retryRun)
+	h("POST /api/runs/{id}/rerun", s.rerunRun)
 
 	h("POST /api/markdown/render", s.renderMarkdown)
 	h("GET /api/completions", s.completions)

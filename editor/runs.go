@@ -425,3 +425,62 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": id})
 	return nil
 }
+
+// retryRun starts a run of run id's failed blocks and everything downstream
+// of them, with the run's variables (history trigger retry:<id>).
+func (s *Server) retryRun(w http.ResponseWriter, r *http.Request) error {
+	return s.again(w, r, true)
+}
+
+// rerunRun starts a full run of run id's pipeline with its variables.
+func (s *Server) rerunRun(w http.ResponseWriter, r *http.Request) error {
+	return s.again(w, r, false)
+}
+
+func (s *Server) again(w http.ResponseWriter, r *http.Request, retry bool) error {
+	id := r.PathValue("id")
+	if s.history == nil {
+		return errorf(http.StatusNotFound, codeNotFound, "no run %q", id)
+	}
+	old, err := s.history.Get(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, history.ErrNotFound) {
+			return errorf(http.StatusNotFound, codeNotFound, "no run %q in the history", id)
+		}
+		return err
+	}
+	if !old.Status.Terminal() {
+		return errorf(http.StatusConflict, codeConflict, "run %s is still %s: wait for it to end or cancel it", id, old.Status)
+	}
+	s.submitMu.Lock()
+	defer s.submitMu.Unlock()
+	if s.runs.running(old.Pipeline) {
+		return errorf(http.StatusConflict, codeConflict, "pipeline %q is already running: cancel it or wait", old.Pipeline)
+	}
+	ctx := context.WithoutCancel(r.Context())
+	var newID, mode string
+	if retry {
+		mode = "retry"
+		newID, err = s.dispatcher.Retry(ctx, id)
+		if errors.Is(err, dispatch.ErrNothingToRetry) {
+			return errorf(http.StatusConflict, codeConflict, "run %s (%s) has no failed, crashed or cancelled block to retry: use rerun", id, old.Status)
+		}
+	} else {
+		mode = "pipeline"
+		vars := map[string]string{}
+		for k, v := range old.Vars {
+			vars[k] = v
+		}
+		newID, err = s.dispatcher.Submit(ctx, dispatch.Request{Pipeline: old.Pipeline, Trigger: history.TriggerManual,
+			Options: runtime.Options{Vars: vars, Select: runtime.SelectAll, Trigger: history.TriggerEditor}})
+	}
+	if err != nil {
+		return invalid(err)
+	}
+	s.runs.mu.Lock()
+	rn := s.runs.upsertLocked(newID, old.Pipeline)
+	rn.view.Mode = mode
+	s.runs.mu.Unlock()
+	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": newID})
+	return nil
+}

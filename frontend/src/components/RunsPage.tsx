@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, errorText, type Run } from '../lib/api'
 import { fmtDuration, fmtTime } from '../lib/format'
-import { filterRuns, RUN_STATUSES, timelineBars } from '../lib/history'
+import { canRerun, canRetry, filterRuns, RUN_STATUSES, timelineBars } from '../lib/history'
 import { href, useApp, useWS } from '../lib/hooks'
 import { StatusPill } from './StatusPill'
 
@@ -85,6 +85,13 @@ export function RunDetail({ id }: { id: string }) {
   if (error) return <div className="banner error">{error}</div>
   if (!run) return <div className="muted pad">Loading…</div>
   const cancel = () => api.cancelRun(id).then(load, (e) => toast(errorText(e), 'error'))
+  const again = (f: (id: string) => Promise<{ run_id: string }>) => () =>
+    f(id).then(
+      (r) => {
+        window.location.hash = href({ page: 'run', id: r.run_id })
+      },
+      (e) => toast(errorText(e), 'error'),
+    )
   return (
     <div className="page" data-testid="run-detail">
       <h1>
@@ -98,6 +105,16 @@ export function RunDetail({ id }: { id: string }) {
       {run.status === 'running' && (
         <button onClick={cancel} data-testid="run-cancel">
           Cancel
+        </button>
+      )}
+      {canRetry(run.status) && (
+        <button onClick={again(api.retryRun)} data-testid="run-retry">
+          Retry from failed
+        </button>
+      )}
+      {canRerun(run.status) && (
+        <button onClick={again(api.rerunRun)} data-testid="run-rerun">
+          Rerun
         </button>
       )}
       <h2>Timeline</h2>

@@ -283,6 +283,8 @@ export class Client {
     this.request<{ runs: Run[] }>('GET', `/api/runs${pipeline ? `?pipeline=${enc(pipeline)}` : ''}`).then((r) => r.runs)
   getRun = (id: string) => this.request<Run>('GET', `/api/runs/${enc(id)}`)
   cancelRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/cancel`)
+  retryRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/retry`)
+  rerunRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/rerun`)
 
   output = (pipeline: string, block: string, offset = 0, limit = 100) =>
     this.request<Output>(

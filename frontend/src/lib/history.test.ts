@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { filterRuns, timelineBars } from './history'
+import { canRerun, canRetry, filterRuns, timelineBars } from './history'
 import type { Run } from './api'
 
 const run = (id: string, pipeline: string, status: string): Run => ({ run_id: id, pipeline, status, blocks: [] })
@@ -26,5 +26,14 @@ describe('timelineBars', () => {
   })
   it('an empty run has no widths', () => {
     expect(timelineBars([{ name: 'x', status: 'queued' }])).toEqual([{ name: 'x', status: 'queued', ms: 0, left: 0, width: 0 }])
+  })
+})
+
+describe('run actions', () => {
+  it('offers retry for failed, crashed and cancelled runs', () => {
+    expect(['failed', 'crashed', 'cancelled', 'succeeded', 'running'].filter(canRetry)).toEqual(['failed', 'crashed', 'cancelled'])
+  })
+  it('offers rerun once a run has ended', () => {
+    expect(['succeeded', 'failed', 'running', 'queued'].filter(canRerun)).toEqual(['succeeded', 'failed'])
   })
 })

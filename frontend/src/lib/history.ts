@@ -32,3 +32,12 @@ export function timelineBars(blocks: RunBlock[]): Bar[] {
     return bar
   })
 }
+
+/** RETRYABLE are the run states "Retry from failed" is offered for. */
+export const RETRYABLE = ['failed', 'crashed', 'cancelled']
+
+/** canRetry reports whether a run may be retried from its failed blocks. */
+export const canRetry = (status: string) => RETRYABLE.includes(status)
+
+/** canRerun reports whether a run has ended, so it may be run again. */
+export const canRerun = (status: string) => !['queued', 'running', 'retrying'].includes(status)
