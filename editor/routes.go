@@ -53,6 +53,8 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/pipelines/{name}/blocks", s.addBlock)
 	h("PATCH /api/pipelines/{name}/blocks/{block}", s.patchBlock)
 	h("DELETE /api/pipelines/{name}/blocks/{block}", s.deleteBlock)
+	h("GET /api/pipelines/{name}/triggers", s.listTriggers)
+	h("PUT /api/pipelines/{name}/triggers/{trigger}/enabled", s.setTriggerEnabled)
 	h("GET /api/pipelines/{name}/blocks/{block}/output", s.blockOutput)
 	h("GET /api/pipelines/{name}/blocks/{block}/summary", s.blockSummary)
 
