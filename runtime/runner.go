@@ -192,6 +192,27 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 	for _, n := range plan.Nodes {
 		states[n.Name()] = &nodeState{done: make(chan struct{})}
 	}
+	// consumers counts, per block, the downstream blocks of this run still to read its value; the
+	// last one drops it, so a long pipeline does not hold every intermediate frame until the end.
+	var consumeMu sync.Mutex
+	consumers := map[string]int{}
+	for _, n := range plan.Nodes {
+		if n.Run && n.Source != nil {
+			for _, u := range n.Upstream {
+				consumers[u.Name()]++
+			}
+		}
+	}
+	consumed := func(n *Node) {
+		consumeMu.Lock()
+		defer consumeMu.Unlock()
+		for _, u := range n.Upstream {
+			consumers[u.Name()]--
+			if consumers[u.Name()] == 0 {
+				states[u.Name()].value = nil
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	saves := &sync.WaitGroup{} // outputs being persisted while their downstreams already run
 	for _, n := range plan.Nodes {
@@ -204,6 +225,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer consumed(n)
 			defer close(st.done)
 			st.res = BlockResult{Name: n.Name()}
 			for _, u := range n.Upstream {
