@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { RunDetail, RunsPage } from './RunsPage'
+import { TriggersPage } from './TriggersPage'
 import { api, errorText, type Completion, type Project } from '../lib/api'
 import { Socket, wsURL } from '../lib/ws'
 import { AppContext, href, useRoute } from '../lib/hooks'
@@ -126,6 +127,7 @@ export function App() {
           {route.page === 'file' && <FilePage key={route.path} path={route.path} />}
           {route.page === 'runs' && <RunsPage key={route.pipeline ?? ''} pipeline={route.pipeline} />}
           {route.page === 'run' && <RunDetail key={route.id} id={route.id} />}
+          {route.page === 'triggers' && <TriggersPage key={route.name} name={route.name} />}
         </main>
         <div className="toasts">
           {toasts.map((t) => (

@@ -149,6 +149,9 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
           >
             DAG
           </a>
+          <a className="tab" href={href({ page: 'triggers', name })} data-testid="tab-triggers">
+            Triggers
+          </a>
         </div>
         <div className="row gap-s">
           {runs.runStatus && (

@@ -167,6 +167,24 @@ export interface Run {
   blocks: RunBlock[]
 }
 
+export interface TriggerInfo {
+  name: string
+  type: string
+  schedule: string
+  timezone: string
+  next_run: string | null
+  enabled: boolean
+  overlap: string
+  variables: Record<string, string>
+  line: number
+}
+
+export interface TriggerList {
+  file: string
+  triggers: TriggerInfo[]
+  problems: Problem[]
+}
+
 export interface Completion {
   label: string
   kind: string
@@ -283,6 +301,9 @@ export class Client {
     this.request<{ runs: Run[] }>('GET', `/api/runs${pipeline ? `?pipeline=${enc(pipeline)}` : ''}`).then((r) => r.runs)
   getRun = (id: string) => this.request<Run>('GET', `/api/runs/${enc(id)}`)
   cancelRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/cancel`)
+  triggers = (pipeline: string) => this.request<TriggerList>('GET', `/api/pipelines/${enc(pipeline)}/triggers`)
+  setTriggerEnabled = (pipeline: string, trigger: string, enabled: boolean) =>
+    this.request<TriggerInfo>('PUT', `/api/pipelines/${enc(pipeline)}/triggers/${enc(trigger)}/enabled`, { enabled })
   retryRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/retry`)
   rerunRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/rerun`)
 

@@ -36,12 +36,14 @@ export type Route =
   | { page: 'file'; path: string }
   | { page: 'runs'; pipeline?: string }
   | { page: 'run'; id: string }
+  | { page: 'triggers'; name: string }
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#\/?/, '')
   const parts = h.split('/').filter(Boolean).map(decodeURIComponent)
   if (parts[0] === 'p' && parts[1]) return { page: 'pipeline', name: parts[1], view: parts[2] === 'dag' ? 'dag' : 'notebook' }
   if (parts[0] === 'runs') return parts[1] ? { page: 'runs', pipeline: parts[1] } : { page: 'runs' }
+  if (parts[0] === 'triggers' && parts[1]) return { page: 'triggers', name: parts[1] }
   if (parts[0] === 'run' && parts[1]) return { page: 'run', id: parts[1] }
   if (parts[0] === 'f' && parts.length > 1) return { page: 'file', path: parts.slice(1).join('/') }
   return { page: 'project' }
@@ -59,6 +61,8 @@ export function href(r: Route): string {
       return r.pipeline ? `#/runs/${encodeURIComponent(r.pipeline)}` : '#/runs'
     case 'run':
       return `#/run/${encodeURIComponent(r.id)}`
+    case 'triggers':
+      return `#/triggers/${encodeURIComponent(r.name)}`
   }
 }
 
