@@ -327,3 +327,20 @@ func BenchmarkDispatcher_NoopBlock(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDispatcher_ThreeBlockRun measures dispatched runs of a 3-block no-op pipeline and
+// reports the overhead per block: interpreter, history records, stored outputs and plan included.
+func BenchmarkDispatcher_ThreeBlockRun(b *testing.B) {
+	dir := project(b, threeBlocks)
+	d, _ := newDispatcher(b, dir, Options{KeepRuns: 1 << 20})
+	for b.Loop() {
+		id, err := d.Submit(context.Background(), Request{Pipeline: "p"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res, err := d.Wait(context.Background(), id); err != nil || res.Status != runtime.StatusSucceeded {
+			b.Fatalf("run: %v", err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/3, "ms/block")
+}
