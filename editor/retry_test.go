@@ -36,6 +36,13 @@ func TestRetryAndRerun(t *testing.T) {
 	if failed.Status != history.Failed {
 		t.Fatalf("broken run = %s", failed.Status)
 	}
+	var fv runView
+	ts.must(200, "GET", "/api/runs/"+started.RunID, nil, &fv)
+	for _, b := range fv.Blocks {
+		if b.Name == "prepare" && (len(b.Attempts) == 0 || !strings.Contains(b.Attempts[len(b.Attempts)-1].Error, "boom") || b.EndedAt == "") {
+			t.Fatalf("failed block = %+v", b)
+		}
+	}
 
 	// retry from the failed block, once the code is fixed
 	if err := os.WriteFile(src, good, 0o644); err != nil {

@@ -38,6 +38,32 @@ type blockRunView struct {
 	DurationMS int64    `json:"duration_ms"`
 	Error      *problem `json:"error"`
 	Logs       []string `json:"logs"`
+	// StartedAt and EndedAt bound the block's attempts ("" until known).
+	StartedAt string        `json:"started_at,omitempty"`
+	EndedAt   string        `json:"ended_at,omitempty"`
+	Attempts  []attemptView `json:"attempts,omitempty"`
+}
+
+// attemptView is one try of a block (a block with retries has several).
+type attemptView struct {
+	Start string `json:"start"`
+	End   string `json:"end,omitempty"` // "" while it runs
+	Error string `json:"error,omitempty"`
+}
+
+// setAttempts fills b's attempts and start/end times from the history's.
+func (b *blockRunView) setAttempts(as []history.Attempt) {
+	if len(as) == 0 {
+		return
+	}
+	b.Attempts = make([]attemptView, len(as))
+	for i, a := range as {
+		b.Attempts[i] = attemptView{Start: stamp(a.Start), Error: a.Error}
+		if !a.End.IsZero() {
+			b.Attempts[i].End = stamp(a.End)
+		}
+	}
+	b.StartedAt, b.EndedAt = b.Attempts[0].Start, b.Attempts[len(as)-1].End
 }
 
 // runView is a run as GET /api/runs shows it.
@@ -115,6 +141,7 @@ func (rs *runs) snapshot(r *run) runView {
 	v.Blocks = slices.Clone(v.Blocks)
 	for i := range v.Blocks {
 		v.Blocks[i].Logs = slices.Clone(v.Blocks[i].Logs)
+		v.Blocks[i].Attempts = slices.Clone(v.Blocks[i].Attempts)
 	}
 	if v.Status == runtime.StatusRunning {
 		v.DurationMS = time.Since(r.started).Milliseconds()
@@ -122,7 +149,7 @@ func (rs *runs) snapshot(r *run) runView {
 	return v
 }
 
-func (rs *runs) list(pipeline string) []runView {
+func (rs *runs) list(pipeline string, withBlocks bool) []runView {
 	rs.mu.Lock()
 	all := slices.Clone(rs.all)
 	rs.mu.Unlock()
@@ -130,7 +157,12 @@ func (rs *runs) list(pipeline string) []runView {
 	for i := len(all) - 1; i >= 0; i-- {
 		if pipeline == "" || all[i].view.Pipeline == pipeline {
 			v := rs.snapshot(all[i])
-			v.Blocks = nil
+			if !withBlocks {
+				v.Blocks = nil
+			}
+			for j := range v.Blocks {
+				v.Blocks[j].Logs = []string{}
+			}
 			out = append(out, v)
 		}
 	}
@@ -161,6 +193,10 @@ func (rs *runs) apply(ev runtime.Event) message {
 	case runtime.BlockStarted:
 		b := blk()
 		b.Status = runtime.StatusRunning
+		b.Attempts = append(b.Attempts, attemptView{Start: stamp(ev.Time)})
+		if b.StartedAt == "" {
+			b.StartedAt = stamp(ev.Time)
+		}
 		if m.Status == "" {
 			m.Status = runtime.StatusRunning
 		}
@@ -177,6 +213,15 @@ func (rs *runs) apply(ev runtime.Event) message {
 		if ev.Err != nil {
 			b.Error = blockProblem(ev.Err)
 			m.Error = b.Error
+		}
+		if n := len(b.Attempts); n > 0 { // blocks that never started have no times
+			b.EndedAt = stamp(ev.Time)
+			if b.Attempts[n-1].End == "" {
+				b.Attempts[n-1].End = b.EndedAt
+				if ev.Err != nil {
+					b.Attempts[n-1].Error = ev.Err.Message
+				}
+			}
 		}
 	case runtime.RunFinished:
 		r.view.Status = ev.Status
@@ -328,29 +373,38 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"runs": s.recentRuns(r.Context(), pipeline, min(max(limit, 1), 500))})
+	withBlocks := r.URL.Query().Get("blocks") == "true"
+	writeJSON(w, http.StatusOK, map[string]any{"runs": s.recentRuns(r.Context(), pipeline, min(max(limit, 1), 500), withBlocks)})
 	return nil
 }
 
 // recentRuns lists runs newest first: the history (runs from the CLI and
-// the scheduler too), with this server's live view of running ones.
-func (s *Server) recentRuns(ctx context.Context, pipeline string, limit int) []runView {
+// the scheduler too), with this server's live view of running ones; with
+// withBlocks, each with its blocks' status and times (not their logs).
+func (s *Server) recentRuns(ctx context.Context, pipeline string, limit int, withBlocks bool) []runView {
 	out := []runView{}
 	seen := map[string]bool{}
 	if s.history != nil {
 		if hs, err := s.history.List(ctx, history.Filter{Pipeline: pipeline, Limit: limit}); err == nil {
 			for _, h := range hs {
-				v := viewHistoryRun(h, false)
+				v := viewHistoryRun(h, withBlocks)
 				if live, ok := s.runs.get(h.ID); ok {
 					lv := s.runs.snapshot(live)
 					v.Status, v.DurationMS, v.Mode = lv.Status, lv.DurationMS, lv.Mode
+					if withBlocks && lv.Status == runtime.StatusRunning {
+						for i := range v.Blocks { // the live status is fresher
+							if j := slices.IndexFunc(lv.Blocks, func(b blockRunView) bool { return b.Name == v.Blocks[i].Name }); j >= 0 {
+								v.Blocks[i].Status = lv.Blocks[j].Status
+							}
+						}
+					}
 				}
 				seen[h.ID] = true
 				out = append(out, v)
 			}
 		}
 	}
-	for _, v := range s.runs.list(pipeline) {
+	for _, v := range s.runs.list(pipeline, withBlocks) {
 		if !seen[v.RunID] {
 			out = append(out, v)
 		}
@@ -364,7 +418,7 @@ func (s *Server) recentRuns(ctx context.Context, pipeline string, limit int) []r
 
 // lastRun is the newest run of pipeline, nil if none.
 func (s *Server) lastRun(ctx context.Context, pipeline string) *runView {
-	if l := s.recentRuns(ctx, pipeline, 1); len(l) > 0 {
+	if l := s.recentRuns(ctx, pipeline, 1, false); len(l) > 0 {
 		return &l[0]
 	}
 	return nil
@@ -379,6 +433,7 @@ func viewHistoryRun(h *history.PipelineRun, withBlocks bool) runView {
 	if withBlocks {
 		for _, b := range h.Blocks {
 			bv := blockRunView{Name: b.Name, Status: string(b.Status), Rows: b.Rows, Cols: b.Cols, DurationMS: b.Duration.Milliseconds(), Logs: []string{}}
+			bv.setAttempts(b.Attempts)
 			if n := len(b.Attempts); n > 0 && b.Attempts[n-1].Error != "" {
 				bv.Error = &problem{Message: b.Attempts[n-1].Error}
 			}
@@ -391,7 +446,17 @@ func viewHistoryRun(h *history.PipelineRun, withBlocks bool) runView {
 func (s *Server) getRun(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if rn, ok := s.runs.get(id); ok {
-		writeJSON(w, http.StatusOK, s.runs.snapshot(rn))
+		v := s.runs.snapshot(rn)
+		if s.history != nil { // the recorded attempt times are authoritative
+			if h, err := s.history.Get(r.Context(), id); err == nil {
+				for _, hb := range h.Blocks {
+					if i := slices.IndexFunc(v.Blocks, func(b blockRunView) bool { return b.Name == hb.Name }); i >= 0 {
+						v.Blocks[i].setAttempts(hb.Attempts)
+					}
+				}
+			}
+		}
+		writeJSON(w, http.StatusOK, v)
 		return nil
 	}
 	if s.history != nil {

@@ -1,6 +1,7 @@
 package editor
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -112,6 +113,23 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 	ts.must(200, "GET", "/api/runs/"+started.RunID, nil, &rv)
 	if rv.Status != "succeeded" || len(rv.Blocks) != 2 || len(rv.Blocks[0].Logs) == 0 {
 		t.Fatalf("run = %+v", rv)
+	}
+	checkBlockTimes(t, rv)
+	// the same run read back from the history alone
+	h, err := ts.s.history.Get(context.Background(), started.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBlockTimes(t, viewHistoryRun(h, true))
+	var list struct{ Runs []runView }
+	ts.must(200, "GET", "/api/runs?pipeline=data_preparation&blocks=true", nil, &list)
+	if len(list.Runs) == 0 || list.Runs[0].RunID != started.RunID || len(list.Runs[0].Blocks) != 2 || list.Runs[0].Blocks[1].Status != "succeeded" {
+		t.Fatalf("runs with blocks = %+v", list.Runs)
+	}
+	var bare struct{ Runs []runView }
+	ts.must(200, "GET", "/api/runs?pipeline=data_preparation", nil, &bare)
+	if len(bare.Runs) == 0 || len(bare.Runs[0].Blocks) != 0 {
+		t.Fatalf("runs without blocks = %+v", bare.Runs)
 	}
 	var proj struct{ Pipelines []pipelineSummary }
 	ts.must(200, "GET", "/api/project", nil, &proj)
@@ -234,5 +252,32 @@ func TestRuns_NonFrameOutputIsJSON(t *testing.T) {
 	var e errBody
 	if got := ts.do("GET", "/api/pipelines/metrics/blocks/score/summary", nil, &e); got != 422 {
 		t.Fatalf("summary of a map: %d %+v", got, e)
+	}
+}
+
+// checkBlockTimes checks that every block of a succeeded run has one attempt
+// whose times bound it (blocks may overlap: a downstream starts while its
+// upstream still streams).
+func checkBlockTimes(t *testing.T, rv runView) {
+	t.Helper()
+	parse := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatalf("time %q: %v", s, err)
+		}
+		return tm
+	}
+	for _, b := range rv.Blocks {
+		if len(b.Attempts) != 1 || b.StartedAt == "" || b.EndedAt == "" {
+			t.Fatalf("block %s: started %q ended %q attempts %+v", b.Name, b.StartedAt, b.EndedAt, b.Attempts)
+		}
+		a := b.Attempts[0]
+		if a.Start != b.StartedAt || a.End != b.EndedAt || a.Error != "" {
+			t.Fatalf("block %s: attempt %+v vs %s..%s", b.Name, a, b.StartedAt, b.EndedAt)
+		}
+		start, end := parse(b.StartedAt), parse(b.EndedAt)
+		if end.Before(start) || end.Sub(start) > time.Minute {
+			t.Fatalf("block %s: %s..%s", b.Name, start, end)
+		}
 	}
 }

@@ -119,7 +119,7 @@ export function RunDetail({ id }: { id: string }) {
       )}
       <h2>Timeline</h2>
       <div className="timeline" data-testid="run-timeline">
-        {timelineBars(run.blocks ?? []).map((b) => (
+        {timelineBars(run.blocks ?? [], run.started_at).map((b) => (
           <div key={b.name} className="timeline-row" style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
             <span style={{ width: 160 }} className="ellipsis">
               {b.name}
@@ -129,8 +129,19 @@ export function RunDetail({ id }: { id: string }) {
                 className={`bar pill-${b.status}`}
                 data-testid={`timeline-bar-${b.name}`}
                 title={`${b.name}: ${fmtDuration(b.ms)}`}
-                style={{ position: 'absolute', left: `${b.left}%`, width: `${Math.max(b.width, 0.5)}%`, height: '100%' }}
+                data-left={b.left.toFixed(2)}
+                data-width={b.width.toFixed(2)}
+                style={{ position: 'absolute', left: `${b.left}%`, width: `${Math.max(b.width, 0.5)}%`, height: '100%', opacity: b.attempts.length > 1 ? 0.35 : 1 }}
               />
+              {b.attempts.length > 1 &&
+                b.attempts.map((a, i) => (
+                  <div
+                    key={i}
+                    className={`bar pill-${a.error ? 'failed' : b.status}`}
+                    title={`attempt ${i + 1}${a.error ? `: ${a.error}` : ''}`}
+                    style={{ position: 'absolute', left: `${a.left}%`, width: `${Math.max(a.width, 0.5)}%`, height: '100%' }}
+                  />
+                ))}
             </div>
             <span style={{ width: 70 }}>{fmtDuration(b.ms)}</span>
           </div>

@@ -155,6 +155,16 @@ export interface RunBlock {
   duration_ms?: number
   error?: ErrorBody | null
   logs?: string[]
+  /** first attempt's start and last attempt's end (absent if it never ran) */
+  started_at?: string
+  ended_at?: string
+  attempts?: RunAttempt[]
+}
+
+export interface RunAttempt {
+  start: string
+  end?: string
+  error?: string
 }
 
 export interface Run {

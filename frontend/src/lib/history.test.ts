@@ -25,7 +25,53 @@ describe('timelineBars', () => {
     ])
   })
   it('an empty run has no widths', () => {
-    expect(timelineBars([{ name: 'x', status: 'queued' }])).toEqual([{ name: 'x', status: 'queued', ms: 0, left: 0, width: 0 }])
+    expect(timelineBars([{ name: 'x', status: 'queued' }])).toEqual([{ name: 'x', status: 'queued', ms: 0, left: 0, width: 0, attempts: [] }])
+  })
+  const t = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString()
+  it('places blocks at their real offsets: parallel blocks overlap', () => {
+    const bars = timelineBars(
+      [
+        { name: 'load', status: 'succeeded', started_at: t(0), ended_at: t(2), attempts: [{ start: t(0), end: t(2) }] },
+        { name: 'a', status: 'succeeded', started_at: t(2), ended_at: t(10), attempts: [{ start: t(2), end: t(10) }] },
+        { name: 'b', status: 'failed', started_at: t(2), ended_at: t(6), attempts: [{ start: t(2), end: t(6), error: 'boom' }] },
+        { name: 'skipped', status: 'skipped' },
+      ],
+      t(0),
+    )
+    expect(bars.map((b) => [b.name, b.left, b.width])).toEqual([
+      ['load', 0, 20],
+      ['a', 20, 80],
+      ['b', 20, 40],
+      ['skipped', 0, 0],
+    ])
+    expect(bars[2].attempts).toEqual([{ left: 20, width: 40, error: 'boom' }])
+    expect(bars[1].ms).toBe(8000)
+  })
+  it('offsets from the run start and shows retried attempts as segments', () => {
+    const bars = timelineBars(
+      [
+        {
+          name: 'x',
+          status: 'succeeded',
+          started_at: t(5),
+          ended_at: t(10),
+          attempts: [
+            { start: t(5), end: t(6), error: 'flaky' },
+            { start: t(8), end: t(10) },
+          ],
+        },
+      ],
+      t(0),
+    )
+    expect(bars[0]).toMatchObject({ left: 50, width: 50 })
+    expect(bars[0].attempts).toEqual([
+      { left: 50, width: 10, error: 'flaky' },
+      { left: 80, width: 20 },
+    ])
+  })
+  it('a running block extends to now', () => {
+    const bars = timelineBars([{ name: 'x', status: 'running', started_at: t(0), attempts: [{ start: t(0) }] }], t(0), Date.parse(t(4)))
+    expect(bars[0]).toMatchObject({ left: 0, width: 100, ms: 4000 })
   })
 })
 

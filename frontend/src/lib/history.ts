@@ -15,20 +15,48 @@ export interface Bar {
   /** left and width in percent of the run's span */
   left: number
   width: number
+  /** each attempt's left and width in percent (retries show as segments) */
+  attempts: { left: number; width: number; error?: string }[]
 }
 
+const ms = (t?: string) => (t ? Date.parse(t) : NaN)
+
 /**
- * timelineBars lays out blocks in their listed order, each bar starting where
- * the previous ended, scaled so that the whole run fills 100%; a block that
- * did not run gets a zero-width bar.
+ * timelineBars places each block at its real start offset from the run's
+ * start (the earliest of runStart and the blocks' starts), as wide as it ran,
+ * scaled so that the run's span (to the latest end, or now for a block still
+ * running) fills 100%: parallel blocks overlap. A block with no recorded
+ * times gets a zero-width bar at 0. Without any times (an old run) blocks
+ * are laid end to end by duration.
  */
-export function timelineBars(blocks: RunBlock[]): Bar[] {
+export function timelineBars(blocks: RunBlock[], runStart?: string, now = Date.now()): Bar[] {
+  const timed = blocks.filter((b) => !isNaN(ms(b.started_at)))
+  if (timed.length === 0) return sequentialBars(blocks)
+  let origin = Math.min(...timed.map((b) => ms(b.started_at)))
+  if (!isNaN(ms(runStart))) origin = Math.min(origin, ms(runStart))
+  const endOf = (b: RunBlock) => (isNaN(ms(b.ended_at)) ? now : ms(b.ended_at))
+  const span = Math.max(...timed.map(endOf)) - origin
+  const pct = (t: number) => (span > 0 ? ((t - origin) / span) * 100 : 0)
+  return blocks.map((b) => {
+    if (isNaN(ms(b.started_at))) return { name: b.name, status: b.status, ms: Math.max(0, b.duration_ms ?? 0), left: 0, width: 0, attempts: [] }
+    const s = ms(b.started_at)
+    const e = endOf(b)
+    const attempts = (b.attempts ?? []).map((a) => {
+      const as = ms(a.start)
+      const ae = isNaN(ms(a.end)) ? now : ms(a.end)
+      return { left: pct(as), width: pct(ae) - pct(as), ...(a.error ? { error: a.error } : {}) }
+    })
+    return { name: b.name, status: b.status, ms: isNaN(ms(b.ended_at)) ? Math.max(0, e - s) : (b.duration_ms ?? Math.max(0, e - s)), left: pct(s), width: pct(e) - pct(s), attempts }
+  })
+}
+
+function sequentialBars(blocks: RunBlock[]): Bar[] {
   const total = blocks.reduce((s, b) => s + Math.max(0, b.duration_ms ?? 0), 0)
   let at = 0
   return blocks.map((b) => {
-    const ms = Math.max(0, b.duration_ms ?? 0)
-    const bar = { name: b.name, status: b.status, ms, left: total ? (at / total) * 100 : 0, width: total ? (ms / total) * 100 : 0 }
-    at += ms
+    const d = Math.max(0, b.duration_ms ?? 0)
+    const bar = { name: b.name, status: b.status, ms: d, left: total ? (at / total) * 100 : 0, width: total ? (d / total) * 100 : 0, attempts: [] }
+    at += d
     return bar
   })
 }
