@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, errorText, type Run } from '../lib/api'
 import { fmtDuration, fmtTime } from '../lib/format'
-import { canRerun, canRetry, filterRuns, RUN_STATUSES, timelineBars } from '../lib/history'
+import { canRerun, canRetry, filterRuns, runGrid, RUN_STATUSES, timelineBars } from '../lib/history'
 import { href, useApp, useWS } from '../lib/hooks'
 import { StatusPill } from './StatusPill'
 
@@ -33,6 +33,7 @@ export function RunsPage({ pipeline }: { pipeline?: string }) {
         </select>
       </label>
       {error && <div className="banner error">{error}</div>}
+      {pipeline && <RunGrid pipeline={pipeline} runs={runs} />}
       <table className="table" data-testid="runs-table">
         <thead>
           <tr>
@@ -66,6 +67,81 @@ export function RunsPage({ pipeline }: { pipeline?: string }) {
         </tbody>
       </table>
       {shown.length === 0 && <div className="muted pad">No runs{status ? ` with status ${status}` : ''}.</div>}
+    </div>
+  )
+}
+
+const GRID_RUNS = 25
+
+/**
+ * RunGrid is the runs × blocks grid of a pipeline: a row per block, a column
+ * per run (the last 25, newest first), each cell coloured by the block's
+ * status in that run; a column opens its run.
+ */
+function RunGrid({ pipeline, runs }: { pipeline: string; runs: Run[] }) {
+  const [blocks, setBlocks] = useState<string[]>([])
+  const [withBlocks, setWithBlocks] = useState<Run[]>([])
+  // reload when the run list changes (a run started or finished)
+  const key = runs
+    .slice(0, GRID_RUNS)
+    .map((r) => r.run_id + r.status)
+    .join()
+  useEffect(() => {
+    api.pipeline(pipeline).then(
+      (p) => setBlocks(p.blocks.map((b) => b.name)),
+      () => setBlocks([]),
+    )
+    api.runsWithBlocks(pipeline, GRID_RUNS).then(setWithBlocks, () => setWithBlocks([]))
+  }, [pipeline, key])
+  const grid = runGrid(blocks, withBlocks, GRID_RUNS)
+  if (grid.columns.length === 0) return null
+  const open = (id: string) => {
+    window.location.hash = href({ page: 'run', id })
+  }
+  const cell = { width: 14, height: 14, padding: 0, cursor: 'pointer' }
+  return (
+    <div style={{ overflowX: 'auto', margin: '8px 0 16px' }}>
+      <table className="run-grid" data-testid="run-grid" style={{ borderCollapse: 'separate', borderSpacing: 2 }}>
+        <thead>
+          <tr>
+            <th />
+            {grid.columns.map((c) => (
+              <th key={c.run_id} style={{ padding: 0 }}>
+                <div
+                  className={`bar pill-${c.status}`}
+                  data-testid={`grid-col-${c.run_id}`}
+                  data-status={c.status}
+                  title={`${c.run_id} · ${c.status}${c.started_at ? ` · ${fmtTime(c.started_at)}` : ''}`}
+                  onClick={() => open(c.run_id)}
+                  style={{ ...cell, height: 20, borderRadius: 3 }}
+                />
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {grid.rows.map((row) => (
+            <tr key={row.block} data-testid={`grid-row-${row.block}`}>
+              <td className="ellipsis" style={{ maxWidth: 180, paddingRight: 8, textAlign: 'right' }}>
+                {row.block}
+              </td>
+              {row.cells.map((c) => (
+                <td key={c.run_id} style={{ padding: 0 }}>
+                  <div
+                    className={c.status ? `bar pill-${c.status}` : 'bar'}
+                    data-testid="grid-cell"
+                    data-run={c.run_id}
+                    data-status={c.status}
+                    title={c.status ? `${row.block}: ${c.status}${c.ms != null ? ` · ${fmtDuration(c.ms)}` : ''}` : `${row.block}: not in this run`}
+                    onClick={() => open(c.run_id)}
+                    style={{ ...cell, borderRadius: 2, border: '1px solid var(--border, #333)', opacity: c.status ? 1 : 0.3 }}
+                  />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   )
 }

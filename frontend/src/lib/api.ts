@@ -309,6 +309,9 @@ export class Client {
     })
   runs = (pipeline?: string) =>
     this.request<{ runs: Run[] }>('GET', `/api/runs${pipeline ? `?pipeline=${enc(pipeline)}` : ''}`).then((r) => r.runs)
+  /** runsWithBlocks lists the last limit runs of pipeline with their blocks' status (no logs). */
+  runsWithBlocks = (pipeline: string, limit: number) =>
+    this.request<{ runs: Run[] }>('GET', `/api/runs?pipeline=${enc(pipeline)}&limit=${limit}&blocks=true`).then((r) => r.runs)
   getRun = (id: string) => this.request<Run>('GET', `/api/runs/${enc(id)}`)
   cancelRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/cancel`)
   triggers = (pipeline: string) => this.request<TriggerList>('GET', `/api/pipelines/${enc(pipeline)}/triggers`)

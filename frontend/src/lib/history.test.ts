@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canRerun, canRetry, filterRuns, timelineBars } from './history'
+import { canRerun, canRetry, filterRuns, runGrid, timelineBars } from './history'
 import type { Run } from './api'
 
 const run = (id: string, pipeline: string, status: string): Run => ({ run_id: id, pipeline, status, blocks: [] })
@@ -81,5 +81,40 @@ describe('run actions', () => {
   })
   it('offers rerun once a run has ended', () => {
     expect(['succeeded', 'failed', 'running', 'queued'].filter(canRerun)).toEqual(['succeeded', 'failed'])
+  })
+})
+
+describe('runGrid', () => {
+  const r = (id: string, at: string, status: string, blocks: [string, string, number?][]): Run => ({
+    run_id: id,
+    pipeline: 'p',
+    status,
+    started_at: at,
+    blocks: blocks.map(([name, st, ms]) => ({ name, status: st, ...(ms != null ? { duration_ms: ms } : {}) })),
+  })
+  const runs = [
+    r('old', '2024-01-01T00:00:00Z', 'failed', [['load', 'succeeded', 10], ['gone', 'failed', 5]]),
+    r('new', '2024-01-03T00:00:00Z', 'succeeded', [['load', 'cached', 0], ['prep', 'succeeded', 30]]),
+    r('mid', '2024-01-02T00:00:00Z', 'failed', [['prep', 'failed', 7]]),
+  ]
+  it('rows are the blocks in pipeline order then removed ones; columns newest first', () => {
+    const g = runGrid(['load', 'prep'], runs)
+    expect(g.columns.map((c) => c.run_id)).toEqual(['new', 'mid', 'old'])
+    expect(g.rows.map((x) => x.block)).toEqual(['load', 'prep', 'gone'])
+    expect(g.rows[0].cells).toEqual([
+      { run_id: 'new', status: 'cached', ms: 0 },
+      { run_id: 'mid', status: '' },
+      { run_id: 'old', status: 'succeeded', ms: 10 },
+    ])
+    expect(g.rows[1].cells.map((c) => c.status)).toEqual(['succeeded', 'failed', ''])
+    expect(g.rows[2].cells.map((c) => c.status)).toEqual(['', '', 'failed'])
+  })
+  it('keeps the newest limit runs', () => {
+    const g = runGrid(['load', 'prep'], runs, 2)
+    expect(g.columns.map((c) => c.run_id)).toEqual(['new', 'mid'])
+    expect(g.rows.map((x) => x.block)).toEqual(['load', 'prep'])
+  })
+  it('no runs: rows without cells', () => {
+    expect(runGrid(['a'], [])).toEqual({ columns: [], rows: [{ block: 'a', cells: [] }] })
   })
 })

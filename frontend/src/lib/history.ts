@@ -69,3 +69,42 @@ export const canRetry = (status: string) => RETRYABLE.includes(status)
 
 /** canRerun reports whether a run has ended, so it may be run again. */
 export const canRerun = (status: string) => !['queued', 'running', 'retrying'].includes(status)
+
+export interface GridColumn {
+  run_id: string
+  status: string
+  started_at?: string
+}
+
+export interface GridCell {
+  run_id: string
+  /** the block's status in that run, '' when the run did not include it */
+  status: string
+  ms?: number
+}
+
+export interface GridRow {
+  block: string
+  cells: GridCell[]
+}
+
+/**
+ * runGrid builds a runs × blocks grid: one row per block (the pipeline's
+ * blocks in order, then blocks only older runs had), one column per run, the
+ * newest limit runs newest first; each cell is that block's status in that run.
+ */
+export function runGrid(blocks: string[], runs: Run[], limit = 25): { columns: GridColumn[]; rows: GridRow[] } {
+  const cols = [...runs].sort((a, b) => (b.started_at ?? '').localeCompare(a.started_at ?? '')).slice(0, limit)
+  const names = [...blocks]
+  for (const r of cols) for (const b of r.blocks ?? []) if (!names.includes(b.name)) names.push(b.name)
+  return {
+    columns: cols.map((r) => ({ run_id: r.run_id, status: r.status, ...(r.started_at ? { started_at: r.started_at } : {}) })),
+    rows: names.map((name) => ({
+      block: name,
+      cells: cols.map((r) => {
+        const b = (r.blocks ?? []).find((x) => x.name === name)
+        return b ? { run_id: r.run_id, status: b.status, ...(b.duration_ms != null ? { ms: b.duration_ms } : {}) } : { run_id: r.run_id, status: '' }
+      }),
+    })),
+  }
+}
