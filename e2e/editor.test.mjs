@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
 import { BASE, ROOT, build, launchBrowser, skipReason, startServer } from './harness.mjs'
 
 const skip = skipReason() || false
@@ -165,4 +166,61 @@ test('runs page: a pipeline run succeeded, its detail shows a block log line', {
   await page.locator('[data-testid="run-detail-status"][data-status="succeeded"]').waitFor()
   await page.getByTestId('timeline-bar-ingest').waitFor()
   await page.getByTestId('run-block-ingest').getByTestId('run-log-line').getByText(/read \d+ trips/).waitFor({ timeout: T })
+})
+
+async function apiJSON(method, path, body) {
+  const r = await fetch(BASE + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) })
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${await r.clone().text()}`)
+  return r.status === 204 ? null : r.json()
+}
+
+test('retry from failed: break a block, run, fix it through the API, retry succeeds; the grid shows both runs', { skip }, async () => {
+  const p = await apiJSON('GET', '/api/pipelines/data_preparation')
+  const path = p.blocks.find((b) => b.name === 'prepare').file
+  const file = await apiJSON('GET', `/api/files/${path}`)
+  const good = file.content
+  const head = '(*frame.Frame, error) {\n'
+  assert.ok(good.includes(head), 'prepare: entry function not found')
+  let bad = good.replace(head, head + '\treturn nil, fmt.Errorf("e2e boom")\n')
+  if (!bad.includes('"fmt"')) bad = bad.replace('import (', 'import (\n\t"fmt"')
+  const saved = await apiJSON('PUT', `/api/files/${path}`, { content: bad, version: file.version })
+
+  await page.goto(`${BASE}/#/p/data_preparation`)
+  await page.getByTestId('run-pipeline').click()
+  await waitStatus('prepare', 'failed')
+
+  await page.goto(`${BASE}/#/runs/data_preparation`)
+  await page.getByTestId('runs-page').waitFor()
+  const row = page.locator('.run-row[data-pipeline="data_preparation"][data-status="failed"]').first()
+  await row.waitFor()
+  const failedID = (await row.getByTestId('run-link').textContent()).trim()
+  // the runs × blocks grid: a column per run, the failed block's cell red
+  await page.locator(`[data-testid="grid-col-${failedID}"][data-status="failed"]`).waitFor()
+  await page.getByTestId('grid-row-prepare').locator(`[data-run="${failedID}"][data-status="failed"]`).waitFor()
+  await page.getByTestId('grid-row-ingest').locator(`[data-run="${failedID}"][data-status="succeeded"]`).waitFor()
+  await page.getByTestId(`grid-col-${failedID}`).click()
+  await page.locator('[data-testid="run-detail-status"][data-status="failed"]').waitFor()
+  await page.getByTestId('run-block-prepare').getByText(/e2e boom/).first().waitFor()
+
+  await apiJSON('PUT', `/api/files/${path}`, { content: good, version: saved.version })
+  await page.getByTestId('run-retry').click()
+  await page.waitForFunction((id) => /^#\/run\//.test(location.hash) && !location.hash.endsWith(id), failedID)
+  await page.locator('[data-testid="run-detail-status"][data-status="succeeded"]').waitFor()
+  await page.locator('[data-testid="run-block-prepare"] [data-testid="run-block-status"][data-status="succeeded"]').waitFor()
+})
+
+test('triggers page: an interval trigger from triggers.yaml with its next run time', { skip }, async () => {
+  writeFileSync(
+    join(server.project, 'pipelines/data_preparation/triggers.yaml'),
+    'triggers:\n  - {name: e2e_hourly, type: interval, interval: 1h, catch_up: none}\n',
+  )
+  await page.goto(`${BASE}/#/p/data_preparation`)
+  await page.getByTestId('tab-triggers').click()
+  await page.getByTestId('triggers-page').waitFor()
+  const row = page.getByTestId('trigger-row-e2e_hourly')
+  await row.waitFor()
+  assert.match(await row.textContent(), /interval/)
+  const next = (await row.getByTestId('trigger-next').textContent()).trim()
+  assert.notEqual(next, '—', 'next run time shown')
+  assert.ok(next.length > 0)
 })
