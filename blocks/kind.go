@@ -51,6 +51,9 @@ func (k Kind) Folder() string {
 	return ""
 }
 
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k.Folder() != "" }
+
 // Ext returns the file extension of blocks of kind k.
 func (k Kind) Ext() string {
 	if k == Markdown {

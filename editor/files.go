@@ -188,7 +188,7 @@ func sourceProblems(p *projects.Project, rel string, src []byte) []problem {
 	for _, pl := range p.Pipelines {
 		for _, b := range pl.Blocks {
 			if b.File == rel {
-				kind = blocks.Kind(b.Kind)
+				kind = b.Kind
 			}
 		}
 	}

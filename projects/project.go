@@ -2,6 +2,7 @@ package projects
 
 import (
 	"fmt"
+	"github.com/golemlabs/golem/blocks"
 	"slices"
 	"sort"
 	"strings"
@@ -20,53 +21,21 @@ const PipelinesDir = "pipelines"
 // PipelineFile is the file inside pipelines/<name>/ describing the pipeline.
 const PipelineFile = "pipeline.yaml"
 
-// Kind is the kind of a block. It mirrors blocks.Kind (same strings) so that
-// this package does not depend on the block runtime.
-type Kind string
+// Kind is the kind of a block (see blocks.Kind, which fixes its folder, extension and entry function).
+type Kind = blocks.Kind
 
 // Block kinds.
 const (
-	DataLoader   Kind = "data_loader"
-	Transformer  Kind = "transformer"
-	DataExporter Kind = "data_exporter"
-	Custom       Kind = "custom"
-	Sensor       Kind = "sensor"
-	Markdown     Kind = "markdown"
+	DataLoader   = blocks.DataLoader
+	Transformer  = blocks.Transformer
+	DataExporter = blocks.DataExporter
+	Custom       = blocks.Custom
+	Sensor       = blocks.Sensor
+	Markdown     = blocks.Markdown
 )
 
 // Kinds lists every block kind in display order.
-var Kinds = []Kind{DataLoader, Transformer, DataExporter, Custom, Sensor, Markdown}
-
-// Folder returns the project folder that holds block files of kind k, or ""
-// for an unknown kind.
-func (k Kind) Folder() string {
-	switch k {
-	case DataLoader:
-		return "data_loaders"
-	case Transformer:
-		return "transformers"
-	case DataExporter:
-		return "data_exporters"
-	case Custom:
-		return "custom"
-	case Sensor:
-		return "sensors"
-	case Markdown:
-		return "markdowns"
-	}
-	return ""
-}
-
-// Ext returns the file extension of block files of kind k (".go" or ".md").
-func (k Kind) Ext() string {
-	if k == Markdown {
-		return ".md"
-	}
-	return ".go"
-}
-
-// Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return k.Folder() != "" }
+var Kinds = blocks.Kinds()
 
 // Project is a loaded project folder.
 type Project struct {

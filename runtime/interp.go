@@ -11,7 +11,6 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"path"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -21,7 +20,6 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
-	"github.com/golemlabs/golem/blocks"
 	"github.com/golemlabs/golem/runtime/symbols"
 )
 
@@ -351,8 +349,3 @@ func convert(v any, t reflect.Type) (reflect.Value, error) {
 	}
 	return p.Elem(), nil
 }
-
-// contextValue is the reflect value of a block's *blocks.Context argument.
-func contextValue(c *blocks.Context) reflect.Value { return reflect.ValueOf(c) }
-
-var _ = path.Base

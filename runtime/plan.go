@@ -105,7 +105,7 @@ func Build(proj *projects.Project, pipeline string, opts Options) (*Plan, error)
 		if b.Kind == projects.Markdown {
 			continue
 		}
-		src, err := blocks.ParseSource(b.File, code, blocks.Kind(b.Kind))
+		src, err := blocks.ParseSource(b.File, code, b.Kind)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("block %q: %w", b.Name, err))
 		}

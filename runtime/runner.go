@@ -13,7 +13,6 @@ import (
 
 	"github.com/golemlabs/golem/blocks"
 	"github.com/golemlabs/golem/blocks/frame"
-	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime/output"
 	"github.com/golemlabs/golem/runtime/retry"
 )
@@ -475,7 +474,7 @@ func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node,
 		Context: ctx, Vars: plan.Vars, Log: it.logLine, ProjectDir: plan.Project.Dir,
 		ExecutionTime: plan.executionTime(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: runID,
 	})
-	args := []reflect.Value{contextValue(bctx)}
+	args := []reflect.Value{reflect.ValueOf(bctx)}
 	if ft.NumIn() != len(inputs)+1 {
 		return nil, &BlockError{Block: n.Name(), File: src.File, Line: src.Entry.Pos.Line, Col: src.Entry.Pos.Column,
 			Message: fmt.Sprintf("%s takes %d inputs, got %d", src.Entry.Name, ft.NumIn()-1, len(inputs))}
@@ -573,8 +572,6 @@ func asBlockError(n *Node, err error) *BlockError {
 	}
 	return &BlockError{Block: n.Name(), File: file, Message: err.Error(), Err: err}
 }
-
-var _ = projects.Markdown
 
 // executionTime is the time the run stands for: the scheduled time, else the plan's first use.
 func (p *Plan) executionTime() time.Time {

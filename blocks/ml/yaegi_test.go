@@ -1,19 +1,14 @@
 package ml_test
 
-//go:generate sh -c "go run github.com/traefik/yaegi/cmd/yaegi extract -name ml_test github.com/golemlabs/golem/blocks/ml && mv github_com-golemlabs-golem-blocks-ml.go symbols_test.go"
-
 import (
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/golemlabs/golem/blocks/ml"
+	"github.com/golemlabs/golem/runtime/symbols"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )
-
-// Symbols is filled by symbols_test.go, the yaegi table of this package.
-var Symbols = map[string]map[string]reflect.Value{}
 
 // The API must be usable from block code interpreted by yaegi: concrete
 // types, struct literals of parameters, errors returned.
@@ -58,7 +53,7 @@ func TestYaegi_BlockCodeCallsAPI(t *testing.T) {
 	if err := i.Use(stdlib.Symbols); err != nil {
 		t.Fatal(err)
 	}
-	if err := i.Use(Symbols); err != nil {
+	if err := i.Use(symbols.Symbols); err != nil { // the table the runtime gives block code
 		t.Fatal(err)
 	}
 	if _, err := i.Eval(blockSrc); err != nil {

@@ -108,8 +108,7 @@ func TestRun_RealData(t *testing.T) {
 	}{
 		{"2023-01", 65946},
 		{"2023-02", 62574},
-		{"2023-01..2023-03", 65946 + 62574 + 0}, // filled below
-	}[:2] {
+	} {
 		t.Run(tc.months, func(t *testing.T) {
 			stdout, stderr, err := golem(t, "run", dir, "data_preparation", "--json", "--var", "source="+src, "--var", "months="+tc.months)
 			if err != nil {
