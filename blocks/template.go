@@ -2,184 +2,110 @@ package blocks
 
 import (
 	"fmt"
+	"go/token"
+	"strconv"
 	"strings"
 )
 
-// Templates lists the templates a new block can start from.
+// Templates lists the templates a new block can start from; all but generic are for data loaders.
 func Templates() []string { return []string{"generic", "parquet", "csv", "http"} }
 
-// Template returns the source of a new block of kind k named name, from the named template
-// (generic, parquet, csv or http; the last three are for data loaders).
-func Template(k Kind, name, template string) (string, error) {
-	pkg := strings.ReplaceAll(name, "-", "_")
-	switch k {
-	case Markdown:
-		return "# " + name + "\n\nDescribe this step of the pipeline.\n", nil
-	case DataLoader:
-		switch template {
-		case "", "generic":
-			return fmt.Sprintf(loaderGeneric, pkg), nil
-		case "parquet":
-			return fmt.Sprintf(loaderParquet, pkg), nil
-		case "csv":
-			return fmt.Sprintf(loaderCSV, pkg), nil
-		case "http":
-			return fmt.Sprintf(loaderHTTP, pkg), nil
-		}
-	case Transformer:
-		if template == "" || template == "generic" {
-			return fmt.Sprintf(transformerGeneric, pkg), nil
-		}
-	case DataExporter:
-		if template == "" || template == "generic" || template == "parquet" {
-			return fmt.Sprintf(exporterParquet, pkg, name), nil
-		}
-		if template == "csv" {
-			return fmt.Sprintf(exporterCSV, pkg, name), nil
-		}
-	case Custom:
-		if template == "" || template == "generic" {
-			return fmt.Sprintf(customGeneric, pkg), nil
-		}
-	case Sensor:
-		if template == "" || template == "generic" {
-			return fmt.Sprintf(sensorGeneric, pkg), nil
-		}
-	default:
+// TemplateOptions say how a new block starts.
+type TemplateOptions struct {
+	Template string   // generic (default), parquet, csv or http
+	Source   string   // the file, glob or URL a parquet, csv or http loader reads
+	Upstream []string // names the transformer's, exporter's or custom block's parameters
+}
+
+// Ident turns a block name into a Go identifier (its package name, a parameter name).
+func Ident(name string) string {
+	if name == "" || (name[0] >= '0' && name[0] <= '9') || token.IsKeyword(name) {
+		return "b_" + name
+	}
+	return name
+}
+
+// Template returns the source of a new block of kind k named name. A transformer or exporter
+// takes one *frame.Frame parameter per upstream, named after it.
+func Template(k Kind, name string, o TemplateOptions) (string, error) {
+	tmpl := o.Template
+	if tmpl == "" {
+		tmpl = "generic"
+	}
+	if !k.Valid() {
 		return "", fmt.Errorf("%w %q", ErrUnknownKind, k)
 	}
-	return "", fmt.Errorf("no template %q for a %s block (templates: %s)", template, k, strings.Join(Templates(), ", "))
+	if k == Markdown {
+		return "# " + name + "\n\nNotes about this pipeline, rendered in the editor.\n", nil
+	}
+	if tmpl != "generic" && k != DataLoader {
+		return "", fmt.Errorf("no template %q for a %s block: it is for data loaders (templates: %s)", tmpl, k, strings.Join(Templates(), ", "))
+	}
+	var params, args []string
+	for _, u := range o.Upstream {
+		params = append(params, Ident(u)+" *frame.Frame")
+		args = append(args, Ident(u))
+	}
+	if len(params) == 0 && (k == Transformer || k == DataExporter) {
+		params, args = []string{"in *frame.Frame"}, []string{"in"}
+	}
+	paramList := strings.Join(append([]string{"ctx *blocks.Context"}, params...), ", ")
+	head := "package " + Ident(name) + "\n\nimport (\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\n"
+	first := "in"
+	if len(args) > 0 {
+		first = args[0]
+	}
+	source := o.Source
+	switch k {
+	case DataLoader:
+		switch tmpl {
+		case "parquet":
+			if source == "" {
+				source = "data/green/2023/01.parquet"
+			}
+			head = strings.Replace(head, "import (\n", "import (\n\t\"strings\"\n\n", 1)
+			return head + "// Load reads a parquet file (a path relative to the project, a glob or an\n// http(s) URL); the variable source overrides it.\n" +
+				"func Load(ctx *blocks.Context) (*frame.Frame, error) {\n" +
+				"\tpath := ctx.String(\"source\", " + strconv.Quote(source) + ")\n" +
+				"\tif !strings.HasPrefix(path, \"http://\") && !strings.HasPrefix(path, \"https://\") {\n\t\tpath = ctx.Path(path)\n\t}\n" +
+				"\tf, err := frame.ReadParquet(path)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n" +
+				"\tctx.Logf(\"read %d rows from %s\", f.NumRows(), path)\n\treturn f, nil\n}\n", nil
+		case "csv":
+			if source == "" {
+				source = "data/input.csv"
+			}
+			return head + "// Load reads a CSV file relative to the project.\n" +
+				"func Load(ctx *blocks.Context) (*frame.Frame, error) {\n" +
+				"\tf, err := frame.ReadCSV(ctx.Path(" + strconv.Quote(source) + "))\n\tif err != nil {\n\t\treturn nil, err\n\t}\n" +
+				"\tctx.Logf(\"read %d rows\", f.NumRows())\n\treturn f, nil\n}\n", nil
+		case "http":
+			if source == "" {
+				source = "https://example.com/data.parquet"
+			}
+			return head + "// Load downloads a parquet file over http(s), with retries.\n" +
+				"func Load(ctx *blocks.Context) (*frame.Frame, error) {\n" +
+				"\turl := ctx.String(\"url\", " + strconv.Quote(source) + ")\n" +
+				"\tf, err := frame.ReadParquetWith(frame.ReadOptions{Retries: 2}, url)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n" +
+				"\tctx.Logf(\"downloaded %d rows from %s\", f.NumRows(), url)\n\treturn f, nil\n}\n", nil
+		case "generic":
+			return head + "// Load returns the block's data.\n" +
+				"func Load(ctx *blocks.Context) (*frame.Frame, error) {\n" +
+				"\treturn frame.New(\n\t\tframe.NewInts(\"id\", []int64{1, 2, 3}),\n\t\tframe.NewStrings(\"name\", []string{\"a\", \"b\", \"c\"}),\n\t)\n}\n", nil
+		}
+		return "", fmt.Errorf("no template %q (templates: %s)", tmpl, strings.Join(Templates(), ", "))
+	case Transformer:
+		return head + "// Transform returns its input changed.\n" +
+			"func Transform(" + paramList + ") (*frame.Frame, error) {\n\treturn " + first + ", nil\n}\n" +
+			"\n// Test runs on Transform's output; an error fails the block.\nfunc Test(out *frame.Frame) error {\n\treturn nil\n}\n", nil
+	case DataExporter:
+		return head + "// Export writes its input somewhere.\n" +
+			"func Export(" + paramList + ") error {\n\tctx.Logf(\"exporting %d rows\", " + first + ".NumRows())\n\treturn nil\n}\n", nil
+	case Custom:
+		return head + "// Run does anything; its result is stored like a block output.\n" +
+			"func Run(" + paramList + ") (*frame.Frame, error) {\n\treturn frame.New(frame.NewInts(\"n\", []int64{1}))\n}\n", nil
+	}
+	// Sensor: the remaining runnable kind.
+	return "package " + Ident(name) + "\n\nimport \"github.com/golemlabs/golem/blocks\"\n\n" +
+		"// Sense is polled until it returns true or the block times out.\n" +
+		"func Sense(ctx *blocks.Context) (bool, error) {\n\treturn true, nil\n}\n", nil
 }
-
-const loaderGeneric = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-	"github.com/golemlabs/golem/blocks/frame"
-)
-
-// Load returns the data this pipeline starts from.
-func Load(ctx *blocks.Context) (*frame.Frame, error) {
-	return frame.New(
-		frame.NewInts("id", []int64{1, 2, 3}),
-		frame.NewStrings("name", []string{"a", "b", "c"}),
-	)
-}
-
-// Test runs after Load on its output; an error fails the block.
-func Test(out *frame.Frame) error {
-	return nil
-}
-`
-
-const loaderParquet = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-	"github.com/golemlabs/golem/blocks/frame"
-)
-
-// Load reads one or more parquet files (a path relative to the project, a glob or an http(s) URL).
-func Load(ctx *blocks.Context) (*frame.Frame, error) {
-	path := ctx.String("path", "data/*.parquet")
-	return frame.ReadParquet(ctx.Path(path))
-}
-`
-
-const loaderCSV = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-	"github.com/golemlabs/golem/blocks/frame"
-)
-
-// Load reads a CSV file; column types are inferred.
-func Load(ctx *blocks.Context) (*frame.Frame, error) {
-	return frame.ReadCSV(ctx.Path(ctx.String("path", "data/input.csv")))
-}
-`
-
-const loaderHTTP = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-	"github.com/golemlabs/golem/blocks/frame"
-)
-
-// Load downloads a parquet file over HTTP(S), with a timeout and retries.
-func Load(ctx *blocks.Context) (*frame.Frame, error) {
-	url := ctx.String("url", "https://example.com/data.parquet")
-	ctx.Logf("downloading %%s", url)
-	return frame.ReadParquet(url)
-}
-`
-
-const transformerGeneric = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-	"github.com/golemlabs/golem/blocks/frame"
-)
-
-// Transform receives its upstream block's output and returns a new frame.
-func Transform(ctx *blocks.Context, in *frame.Frame) (*frame.Frame, error) {
-	rows, cols := in.Shape()
-	ctx.Logf("got %%d rows x %%d columns", rows, cols)
-	return in, nil
-}
-
-// Test runs after Transform on its output; an error fails the block.
-func Test(out *frame.Frame) error {
-	return nil
-}
-`
-
-const exporterParquet = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-	"github.com/golemlabs/golem/blocks/frame"
-)
-
-// Export writes its upstream block's output to a parquet file in the project.
-func Export(ctx *blocks.Context, in *frame.Frame) error {
-	return in.WriteParquet(ctx.Path(ctx.String("output", "output/%s.parquet")))
-}
-`
-
-const exporterCSV = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-	"github.com/golemlabs/golem/blocks/frame"
-)
-
-// Export writes its upstream block's output to a CSV file in the project.
-func Export(ctx *blocks.Context, in *frame.Frame) error {
-	return in.WriteCSV(ctx.Path(ctx.String("output", "output/%s.csv")))
-}
-`
-
-const customGeneric = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-)
-
-// Run does any work; its result can be any JSON-serialisable value.
-func Run(ctx *blocks.Context) (map[string]any, error) {
-	return map[string]any{"ok": true}, nil
-}
-`
-
-const sensorGeneric = `package %s
-
-import (
-	"github.com/golemlabs/golem/blocks"
-)
-
-// Sense is polled until it returns true or the block times out.
-func Sense(ctx *blocks.Context) (bool, error) {
-	return true, nil
-}
-`

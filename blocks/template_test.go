@@ -8,7 +8,7 @@ import (
 func TestTemplates_ParseAndPassPrecheck(t *testing.T) {
 	for _, k := range Kinds() {
 		for _, tpl := range append([]string{""}, Templates()...) {
-			src, err := Template(k, "my_block", tpl)
+			src, err := Template(k, "my_block", TemplateOptions{Template: tpl})
 			if err != nil {
 				if !strings.Contains(err.Error(), "no template") {
 					t.Errorf("%s/%s: %v", k, tpl, err)
@@ -35,10 +35,24 @@ func TestTemplates_ParseAndPassPrecheck(t *testing.T) {
 }
 
 func TestTemplate_Unknown(t *testing.T) {
-	if _, err := Template(Kind("nope"), "x", ""); err == nil {
+	if _, err := Template(Kind("nope"), "x", TemplateOptions{}); err == nil {
 		t.Error("unknown kind accepted")
 	}
-	if _, err := Template(Transformer, "x", "parquet"); err == nil || !strings.Contains(err.Error(), "templates:") {
+	if _, err := Template(Transformer, "x", TemplateOptions{Template: "parquet"}); err == nil || !strings.Contains(err.Error(), "templates:") {
 		t.Errorf("unknown template: %v", err)
+	}
+}
+
+func TestTemplate_ParametersNamedAfterUpstreams(t *testing.T) {
+	src, err := Template(Transformer, "join", TemplateOptions{Upstream: []string{"trips", "zones", "type"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ParseSource("transformers/join.go", []byte(src), Transformer)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	if len(s.Entry.Params) != 3 || !strings.Contains(src, "trips *frame.Frame, zones *frame.Frame, b_type *frame.Frame") {
+		t.Errorf("parameters %+v:\n%s", s.Entry.Params, src)
 	}
 }

@@ -19,6 +19,7 @@ func init() {
 		"ErrNoEntry":     reflect.ValueOf(&blocks.ErrNoEntry).Elem(),
 		"ErrUnknownKind": reflect.ValueOf(&blocks.ErrUnknownKind).Elem(),
 		"ErrUnsupported": reflect.ValueOf(&blocks.ErrUnsupported).Elem(),
+		"Ident":          reflect.ValueOf(blocks.Ident),
 		"Kinds":          reflect.ValueOf(blocks.Kinds),
 		"Markdown":       reflect.ValueOf(blocks.Markdown),
 		"ModulePath":     reflect.ValueOf(constant.MakeFromLiteral("\"github.com/golemlabs/golem/blocks\"", token.STRING, 0)),
@@ -32,12 +33,13 @@ func init() {
 		"UtilsPrefix":    reflect.ValueOf(constant.MakeFromLiteral("\"utils/\"", token.STRING, 0)),
 
 		// type definitions
-		"Context":        reflect.ValueOf((*blocks.Context)(nil)),
-		"ContextOptions": reflect.ValueOf((*blocks.ContextOptions)(nil)),
-		"Func":           reflect.ValueOf((*blocks.Func)(nil)),
-		"Kind":           reflect.ValueOf((*blocks.Kind)(nil)),
-		"PosError":       reflect.ValueOf((*blocks.PosError)(nil)),
-		"Source":         reflect.ValueOf((*blocks.Source)(nil)),
-		"Type":           reflect.ValueOf((*blocks.Type)(nil)),
+		"Context":         reflect.ValueOf((*blocks.Context)(nil)),
+		"ContextOptions":  reflect.ValueOf((*blocks.ContextOptions)(nil)),
+		"Func":            reflect.ValueOf((*blocks.Func)(nil)),
+		"Kind":            reflect.ValueOf((*blocks.Kind)(nil)),
+		"PosError":        reflect.ValueOf((*blocks.PosError)(nil)),
+		"Source":          reflect.ValueOf((*blocks.Source)(nil)),
+		"TemplateOptions": reflect.ValueOf((*blocks.TemplateOptions)(nil)),
+		"Type":            reflect.ValueOf((*blocks.Type)(nil)),
 	}
 }
