@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/golemlabs/golem/runtime/worker/workertest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -37,6 +38,9 @@ func newTestServer(t testing.TB, opts Options) *testServer {
 	}
 	if opts.PollInterval == 0 {
 		opts.PollInterval = -1 // tests that watch start it themselves
+	}
+	if opts.Worker.Command == nil {
+		opts.Worker = workertest.Options()
 	}
 	s, err := New(opts)
 	if err != nil {
@@ -189,3 +193,5 @@ func until(t testing.TB, conn *websocket.Conn, ok func(wsMsg) bool) []wsMsg {
 		}
 	}
 }
+
+func TestMain(m *testing.M) { workertest.Main(m) }

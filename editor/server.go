@@ -18,10 +18,10 @@ import (
 
 	"github.com/golemlabs/golem/frontend"
 	"github.com/golemlabs/golem/projects"
-	"github.com/golemlabs/golem/runtime"
 	"github.com/golemlabs/golem/runtime/dispatch"
 	"github.com/golemlabs/golem/runtime/history"
 	"github.com/golemlabs/golem/runtime/output"
+	"github.com/golemlabs/golem/runtime/worker"
 )
 
 // Defaults of Options.
@@ -42,13 +42,13 @@ type Options struct {
 	Port int
 	// Token, when set, is required on every request (Bearer, cookie or ?token=).
 	Token string
-	// Runner executes runs; nil builds one on Store. Used only when
-	// Dispatcher is nil.
-	Runner *runtime.Runner
+	// Worker configures the worker processes of the dispatcher the server
+	// makes when Dispatcher is nil (tests start the test binary as worker).
+	Worker worker.Options
 	// History is the project's run history; nil opens <project>/.golem.
 	History *history.Store
 	// Dispatcher starts and records runs (shared with the scheduler); nil
-	// makes one on History and Runner, closed when Serve returns.
+	// makes one on History and Worker, closed when Serve returns.
 	Dispatcher *dispatch.Dispatcher
 	// Store holds block outputs; nil uses the project's .golem/outputs.
 	Store *output.Store
@@ -80,14 +80,12 @@ type Server struct {
 	dispatcher *dispatch.Dispatcher
 	ownsDisp   bool // the dispatcher is ours to close
 	hub        *hub
-	runs       *runs
 	files      *watcher
 	frames     frameCache
 	gzipped    sync.Map // asset name -> gzipped bytes
 
-	mu       sync.Mutex // serialises project mutations (load, change, save)
-	submitMu sync.Mutex // makes "no run of this pipeline is active, submit one" atomic
-	handler  http.Handler
+	mu      sync.Mutex // serialises project mutations (load, change, save)
+	handler http.Handler
 }
 
 // New checks opts and the project and returns a server ready to serve.
@@ -130,16 +128,11 @@ func New(opts Options) (*Server, error) {
 	}
 	s.dispatcher = opts.Dispatcher
 	if s.dispatcher == nil {
-		runner := opts.Runner
-		if runner == nil {
-			runner = runtime.NewRunner(runtime.RunnerOptions{Store: s.store})
-		}
-		s.dispatcher = dispatch.New(dispatch.Options{ProjectDir: dir, History: s.history, Runner: runner,
+		s.dispatcher = dispatch.New(dispatch.Options{ProjectDir: dir, History: s.history, Worker: opts.Worker,
 			EditorURL: "http://" + net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port)), Logf: s.log.Printf})
 		s.ownsDisp = true
 	}
 	s.hub = newHub()
-	s.runs = newRuns()
 	s.files = newWatcher(dir)
 	s.handler = s.secure(s.routes())
 	return s, nil

@@ -2,6 +2,7 @@ package editor
 
 import (
 	"context"
+	"github.com/golemlabs/golem/runtime/worker/workertest"
 	"net/http"
 	"testing"
 	"testing/fstest"
@@ -15,7 +16,7 @@ func TestServe_StopsPromptlyOnCancel(t *testing.T) {
 	if err := projects.Init(dir, "taxi"); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Options{ProjectDir: dir, Port: 0, Frontend: fstest.MapFS{}})
+	s, err := New(Options{ProjectDir: dir, Port: 0, Frontend: fstest.MapFS{}, Worker: workertest.Options()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/golemlabs/golem/blocks"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,9 @@ type ProjectSettings struct {
 	MaxParallelBlocks int      `yaml:"max_parallel_blocks,omitempty"`
 	Retries           *Retries `yaml:"retries,omitempty"`
 	KeepRuns          int      `yaml:"keep_runs,omitempty"`
+	// MemoryLimit bounds the resident memory of a run's worker process; 0 means half of the
+	// machine's memory (see runtime/worker).
+	MemoryLimit Size `yaml:"memory_limit,omitempty"`
 	// APIToken is the bearer token of the API trigger.
 	APIToken string `yaml:"api_token,omitempty"`
 }
@@ -190,6 +194,8 @@ type PipelineSettings struct {
 	Timeout           Duration `yaml:"timeout,omitempty"`
 	MaxConcurrentRuns int      `yaml:"max_concurrent_runs,omitempty"`
 	Retries           *Retries `yaml:"retries,omitempty"`
+	// MemoryLimit overrides the project's settings.memory_limit for this pipeline's runs.
+	MemoryLimit Size `yaml:"memory_limit,omitempty"`
 }
 
 // Notification is a webhook called when a run ends.
@@ -305,6 +311,73 @@ func (d Duration) MarshalYAML() (any, error) { return durationString(time.Durati
 
 // IsZero lets omitempty drop zero durations.
 func (d Duration) IsZero() bool { return d == 0 }
+
+// Size is a number of bytes written with a unit: "512MiB", "4GiB", "2GB", "1048576".
+type Size int64
+
+var sizeUnits = []struct {
+	suffix string
+	mult   int64
+}{
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1},
+}
+
+// ParseSize parses a size such as "4GiB" or "512MB"; a bare number is bytes.
+func ParseSize(s string) (Size, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range sizeUnits {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v < 0 || v*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("bad size %q (want e.g. 512MiB, 4GiB)", s)
+	}
+	return Size(v * float64(mult)), nil
+}
+
+// UnmarshalYAML parses a size; a bad one is reported with its line.
+func (z *Size) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: size must be a string like 512MiB or 4GiB", n.Line)}}
+	}
+	v, err := ParseSize(n.Value)
+	if err != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
+	}
+	*z = v
+	return nil
+}
+
+// MarshalYAML writes z in the largest binary unit that divides it.
+func (z Size) MarshalYAML() (any, error) { return z.String(), nil }
+
+// IsZero lets omitempty drop zero sizes.
+func (z Size) IsZero() bool { return z == 0 }
+
+// String formats z as "4 GiB", "512 MiB" or a byte count.
+func (z Size) String() string {
+	for _, u := range []struct {
+		name string
+		mult int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if int64(z) >= u.mult && int64(z)%u.mult == 0 {
+			return fmt.Sprintf("%d%s", int64(z)/u.mult, u.name)
+		}
+	}
+	if z >= 1<<30 {
+		return fmt.Sprintf("%.1fGiB", float64(z)/(1<<30))
+	}
+	if z >= 1<<20 {
+		return fmt.Sprintf("%.1fMiB", float64(z)/(1<<20))
+	}
+	return fmt.Sprintf("%dB", int64(z))
+}
 
 // durationString formats like time.Duration.String without the trailing
 // zero units ("5m" rather than "5m0s").

@@ -34,6 +34,7 @@ type EventKind string
 
 // Event kinds, in the order a run emits them.
 const (
+	RunQueued     EventKind = "run_queued" // waiting for a slot; Line says behind which run
 	RunStarted    EventKind = "run_started"
 	BlockStarted  EventKind = "block_started"
 	BlockLog      EventKind = "block_log"
@@ -55,6 +56,8 @@ type Event struct {
 	Attempt  int           `json:"attempt,omitempty"`
 	Duration time.Duration `json:"duration,omitempty"`
 	Err      *BlockError   `json:"error,omitempty"`
+	Trigger  string        `json:"trigger,omitempty"` // run_queued, run_started: who asked for the run
+	Blocks   []string      `json:"blocks,omitempty"`  // run_queued, run_started: the blocks it executes
 }
 
 // Result is the outcome of a run.
@@ -65,6 +68,12 @@ type Result struct {
 	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration_ns"`
 	Blocks   []BlockResult `json:"blocks"`
+	// Error is what ended the run besides its blocks: the death of its worker process.
+	Error string `json:"error,omitempty"`
+	// Stderr holds the last lines the run's worker process wrote to stderr when it died.
+	Stderr []string `json:"stderr,omitempty"`
+	// PeakRSS is the peak resident memory of the run's worker process, in bytes (0: unknown).
+	PeakRSS int64 `json:"peak_rss,omitempty"`
 }
 
 // Err returns the first block error of a failed run, or nil.
@@ -102,6 +111,10 @@ type RunnerOptions struct {
 	SenseEvery   time.Duration // how often a sensor is polled; 0 = 1s
 	Clock        retry.Clock   // nil = real time
 	MaxLogLines  int           // per block kept in the result; 0 = 10,000
+	// OnEvent, when set, receives every event synchronously as it happens, before the events
+	// channel: a worker process writes it to its supervisor before the block goes on, so a crash
+	// right after a log line does not lose the line.
+	OnEvent func(Event)
 }
 
 // Runner executes plans.
@@ -157,7 +170,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 	res := &Result{RunID: runID, Pipeline: pipeline, Started: time.Now()}
 	var emitMu sync.Mutex
 	emit := func(e Event) {
-		if events == nil {
+		if events == nil && r.o.OnEvent == nil {
 			return
 		}
 		e.RunID, e.Pipeline = runID, pipeline
@@ -166,9 +179,14 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		}
 		emitMu.Lock()
 		defer emitMu.Unlock()
-		events <- e
+		if r.o.OnEvent != nil {
+			r.o.OnEvent(e)
+		}
+		if events != nil {
+			events <- e
+		}
 	}
-	emit(Event{Kind: RunStarted, Status: StatusRunning})
+	emit(Event{Kind: RunStarted, Status: StatusRunning, Trigger: plan.Options.Trigger, Blocks: plan.Blocks()})
 
 	maxPar := plan.Options.MaxParallel
 	if maxPar <= 0 {
@@ -435,13 +453,18 @@ func (r *Runner) policy(plan *Plan, n *Node) retry.Policy {
 }
 
 func (r *Runner) timeout(plan *Plan, n *Node) time.Duration {
+	return plan.BlockTimeout(n, r.o.BlockTimeout)
+}
+
+// BlockTimeout is n's timeout: the block's own, else the project's, else def (0: none).
+func (p *Plan) BlockTimeout(n *Node, def time.Duration) time.Duration {
 	if t := n.Block.Timeout.D(); t > 0 {
 		return t
 	}
-	if t := plan.Project.Config.Settings.BlockTimeout.D(); t > 0 {
+	if t := p.Project.Config.Settings.BlockTimeout.D(); t > 0 {
 		return t
 	}
-	return r.o.BlockTimeout
+	return def
 }
 
 // attempt runs a block once in a fresh interpreter, then its Test function.

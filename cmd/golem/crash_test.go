@@ -19,6 +19,8 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	// Worker processes of runs started in this process re-execute this binary as golem.
+	os.Setenv("GOLEM_TEST_MAIN", "1")
 	os.Exit(m.Run())
 }
 

@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/golemlabs/golem/runtime/worker"
 )
 
 // errSilent marks an error already reported to the user; main only sets the exit code.
@@ -55,6 +57,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"retry": runRetry,
 		"gc":    runGC,
 		"logs":  runLogs,
+		// The worker process of a run (runtime/worker), started by golem itself.
+		worker.Arg: func(context.Context, []string, io.Writer, io.Writer) error {
+			if worker.Main() != 0 {
+				return errSilent
+			}
+			return nil
+		},
 		"version": func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "golem", version)
 			return nil

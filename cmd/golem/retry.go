@@ -36,36 +36,16 @@ func runRetry(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	d := dispatch.New(dispatch.Options{ProjectDir: proj.Dir, History: h})
+	d := dispatch.New(dispatch.Options{ProjectDir: proj.Dir, History: h,
+		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }})
 	defer d.Close()
-	events, stop := d.Subscribe()
-	id, err := d.Retry(ctx, pos[1])
+	req, err := d.RetryRequest(ctx, pos[1])
 	if err != nil {
-		stop()
 		return err
 	}
-	fmt.Fprintf(stdout, "retrying run %s from its failed blocks as run %s\n", pos[1], id)
-	printed := make(chan runtime.Event, 256)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		printProgress(stdout, printed)
-	}()
-	go func() {
-		defer close(printed)
-		for e := range events {
-			if e.RunID != id {
-				continue
-			}
-			printed <- e
-			if e.Kind == runtime.RunFinished {
-				return
-			}
-		}
-	}()
-	res, err := d.Wait(ctx, id)
-	<-done
-	stop()
+	res, err := submitAndFollow(ctx, d, req, stdout, stderr, func(e runtime.Event) string {
+		return fmt.Sprintf("retrying run %s from its failed blocks as run %s", pos[1], e.RunID)
+	})
 	if err != nil {
 		return err
 	}

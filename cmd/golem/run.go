@@ -12,9 +12,9 @@ import (
 
 	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/dispatch"
 	"github.com/golemlabs/golem/runtime/history"
-	"github.com/golemlabs/golem/runtime/output"
-	"github.com/golemlabs/golem/runtime/record"
+	"github.com/golemlabs/golem/runtime/worker"
 )
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -50,7 +50,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	opts := runtime.Options{Vars: vars, Blocks: only, NoCache: *noCache, MaxParallel: *parallel, Trigger: "cli"}
+	opts := runtime.Options{Vars: vars, Blocks: only, NoCache: *noCache, MaxParallel: *parallel}
 	switch {
 	case len(only) == 0:
 		opts.Select = runtime.SelectAll
@@ -61,50 +61,24 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	default:
 		opts.Select = runtime.SelectOnly
 	}
-	plan, err := runtime.Build(proj, pipeline, opts)
-	if err != nil {
-		return err
-	}
 	progress := stdout
 	if *asJSON {
 		progress = stderr
-	}
-	store := output.NewStore(proj.Dir)
-	if err := plan.CheckStoredInputs(store); err != nil {
-		return err
 	}
 	hist, err := openHistory(ctx, proj.Dir)
 	if err != nil {
 		return err
 	}
-	rec := &record.Recorder{H: hist}
-	runID, err := rec.Begin(ctx, plan, history.TriggerCLI, time.Time{})
-	if err != nil {
-		return err
-	}
-	runner := runtime.NewRunner(runtime.RunnerOptions{Store: store, BlockTimeout: *timeout})
-	events := make(chan runtime.Event, 256)
-	printed := make(chan runtime.Event, 256)
-	done := make(chan struct{})
-	var trackErr error
-	go func() {
-		trackErr = rec.Track(ctx, runID, events, printed)
-		close(printed)
-	}()
-	go func() {
-		defer close(done)
-		printProgress(progress, printed)
-	}()
-	fmt.Fprintf(progress, "running %s (%d blocks) in %s, run %s\n", pipeline, len(plan.Blocks()), filepath.Clean(dir), runID)
-	res, err := runner.RunWithID(ctx, plan, runID, events)
-	close(events)
-	<-done
-	if ferr := rec.Finish(ctx, runID, res, err); ferr != nil {
-		fmt.Fprintf(stderr, "golem: warning: %v\n", ferr)
-	}
-	if trackErr != nil {
-		fmt.Fprintf(stderr, "golem: warning: recording the run: %v\n", trackErr)
-	}
+	// golem run is one more client of the dispatcher: it queues behind other runs of the pipeline
+	// (also those of a golem start on the same project), runs in a worker process, is recorded and
+	// sends the pipeline's webhooks like a run from the editor.
+	d := dispatch.New(dispatch.Options{ProjectDir: proj.Dir, History: hist, Worker: worker.Options{BlockTimeout: *timeout},
+		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }})
+	defer d.Close()
+	res, err := submitAndFollow(ctx, d, dispatch.Request{Pipeline: pipeline, Trigger: history.TriggerCLI, Options: opts}, progress, stderr,
+		func(e runtime.Event) string {
+			return fmt.Sprintf("running %s (%d blocks) in %s, run %s", pipeline, len(e.Blocks), filepath.Clean(dir), e.RunID)
+		})
 	if err != nil {
 		return err
 	}
@@ -120,6 +94,65 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("run %s %s", res.RunID, res.Status)
 	}
 	return nil
+}
+
+// submitAndFollow submits req to d, prints the run's progress to progress (header makes its first
+// line from the run_queued event) and waits for its end; a wait in the queue is said on stderr.
+// Cancelling ctx (Ctrl-C) cancels the run, which is then recorded and reported as cancelled.
+func submitAndFollow(ctx context.Context, d *dispatch.Dispatcher, req dispatch.Request, progress, stderr io.Writer, header func(runtime.Event) string) (*runtime.Result, error) {
+	events, stop := d.Subscribe()
+	defer stop()
+	id, err := d.Submit(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	printed := make(chan runtime.Event, 256)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		printProgress(progress, printed)
+	}()
+	go func() {
+		defer close(printed)
+		for e := range events {
+			if e.RunID != id {
+				continue
+			}
+			switch {
+			case e.Kind == runtime.RunQueued && e.Line != "":
+				fmt.Fprintf(stderr, "golem: %s\n", e.Line)
+			case e.Kind == runtime.RunQueued:
+				if header != nil {
+					fmt.Fprintln(progress, header(e))
+				}
+			default:
+				printed <- e
+			}
+			if e.Kind == runtime.RunFinished {
+				return
+			}
+		}
+	}()
+	stopCancel := context.AfterFunc(ctx, func() { _ = d.Cancel(id) })
+	defer stopCancel()
+	res, err := d.Wait(context.WithoutCancel(ctx), id)
+	stop()
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if res.Error != "" && len(res.Stderr) > 0 {
+		fmt.Fprintf(stderr, "golem: the run's worker process died (%s); its last stderr lines: golem logs %s %s\n",
+			firstLine(res.Error), filepath.Clean(d.ProjectDir()), res.RunID)
+	}
+	return res, nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // printProgress writes a line per finished block, and its logs.
@@ -152,7 +185,11 @@ func printSummary(w io.Writer, res *runtime.Result) {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
-	fmt.Fprintf(w, "run %s %s in %s: %s\n", res.RunID, res.Status, seconds(res.Duration), strings.Join(parts, ", "))
+	peak := ""
+	if res.PeakRSS > 0 {
+		peak = fmt.Sprintf(" (worker peak memory %s)", mib(res.PeakRSS))
+	}
+	fmt.Fprintf(w, "run %s %s in %s: %s%s\n", res.RunID, res.Status, seconds(res.Duration), strings.Join(parts, ", "), peak)
 }
 
 type blockSummary struct {
@@ -174,10 +211,13 @@ type runSummary struct {
 	Started    time.Time      `json:"started"`
 	DurationMS float64        `json:"duration_ms"`
 	Blocks     []blockSummary `json:"blocks"`
+	Error      string         `json:"error,omitempty"`
+	PeakRSS    int64          `json:"peak_rss_bytes,omitempty"`
 }
 
 func jsonSummary(res *runtime.Result) runSummary {
-	s := runSummary{RunID: res.RunID, Pipeline: res.Pipeline, Status: res.Status, Started: res.Started, DurationMS: ms(res.Duration)}
+	s := runSummary{RunID: res.RunID, Pipeline: res.Pipeline, Status: res.Status, Started: res.Started, DurationMS: ms(res.Duration),
+		Error: res.Error, PeakRSS: res.PeakRSS}
 	for _, b := range res.Blocks {
 		bs := blockSummary{Name: b.Name, Status: b.Status, DurationMS: ms(b.Duration), Attempts: b.Attempts, Type: b.GoType, Value: b.Value, Error: b.Err}
 		if b.GoType == "*frame.Frame" {
@@ -188,6 +228,8 @@ func jsonSummary(res *runtime.Result) runSummary {
 	}
 	return s
 }
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -12,29 +13,47 @@ import (
 	"github.com/golemlabs/golem/runtime/notify"
 	"github.com/golemlabs/golem/runtime/output"
 	"github.com/golemlabs/golem/runtime/record"
+	"github.com/golemlabs/golem/runtime/worker"
 )
+
+// Executor executes a planned run: a worker process per run in production (runtime/worker), or
+// the in-process runtime.Runner where a test wants one.
+type Executor interface {
+	RunWithID(ctx context.Context, plan *runtime.Plan, runID string, events chan<- runtime.Event) (*runtime.Result, error)
+}
 
 // Options configure a Dispatcher.
 type Options struct {
 	ProjectDir string
 	History    *history.Store
-	Runner     *runtime.Runner      // nil: a runner on the project's output store
-	Notifier   *notify.Notifier     // nil: webhooks are not sent
-	EditorURL  string               // base URL of the editor, for links in webhooks
-	MaxRuns    int                  // runs executing at once across pipelines; 0 = 4
-	KeepRuns   int                  // runs kept per pipeline when the project sets none; 0 = 100
-	Logf       func(string, ...any) // operational messages; nil = discarded
+	// Executor runs the runs; nil means a worker process per run (worker.New), so that block code
+	// never runs in the dispatcher's process.
+	Executor Executor
+	// Worker configures the default executor (ignored when Executor is set).
+	Worker    worker.Options
+	Notifier  *notify.Notifier     // nil: notify.New with its default retries
+	EditorURL string               // base URL of the editor, for links in webhooks
+	MaxRuns   int                  // runs executing at once in this process, across pipelines; 0 = 4
+	KeepRuns  int                  // runs kept per pipeline when the project sets none; 0 = 100
+	Poll      time.Duration        // how often a queued run looks for a slot another process freed; 0 = 100ms
+	Logf      func(string, ...any) // operational messages; nil = discarded
 }
 
 // Request asks for a run.
 type Request struct {
 	Pipeline    string
 	Options     runtime.Options
-	Trigger     string    // history trigger: editor, api, schedule:<name>, retry:<id>
+	Trigger     string    // history trigger: manual, cli, api, schedule:<name>, retry:<id>
 	ScheduledAt time.Time // the fire time of a scheduled run
 }
 
-// Dispatcher runs pipelines on request. It is safe for concurrent use.
+// Dispatcher runs pipelines on request: every entry point (golem run, the editor, schedules, the
+// API trigger, retries) submits here, so queueing, limits, recording, notifications and
+// cancellation are written once. It is safe for concurrent use.
+//
+// A pipeline's max_concurrent_runs is enforced through the history, so that runs of several
+// processes (golem start and golem run on one project) queue behind each other, first come first
+// served; MaxRuns bounds the runs executing in this process.
 type Dispatcher struct {
 	o      Options
 	rec    *record.Recorder
@@ -44,21 +63,21 @@ type Dispatcher struct {
 	mu      sync.Mutex
 	closed  bool
 	runs    map[string]*run
-	active  map[string]int // pipeline -> runs executing
-	waiting map[string][]*run
 	subs    map[chan runtime.Event]bool
 	ended   map[string]int // runs ended per pipeline since its last prune
+	changed chan struct{}  // closed (and replaced) when a run of this process ends
 	wg      sync.WaitGroup
+	notes   sync.WaitGroup // webhooks being delivered
 }
 
 type run struct {
 	id       string
 	pipeline string
+	trigger  string
 	plan     *runtime.Plan
 	limit    int
 	ctx      context.Context
 	cancel   context.CancelFunc
-	start    chan struct{} // closed when the run may start
 	done     chan struct{}
 	res      *runtime.Result
 	err      error
@@ -72,29 +91,39 @@ func New(o Options) *Dispatcher {
 	if o.KeepRuns <= 0 {
 		o.KeepRuns = 100
 	}
+	if o.Poll <= 0 {
+		o.Poll = 100 * time.Millisecond
+	}
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}
 	}
-	store := output.NewStore(o.ProjectDir)
-	if o.Runner == nil {
-		o.Runner = runtime.NewRunner(runtime.RunnerOptions{Store: store})
+	if o.Executor == nil {
+		o.Executor = worker.New(o.Worker)
+	}
+	if o.Notifier == nil {
+		o.Notifier = notify.New(notify.Options{})
 	}
 	return &Dispatcher{
-		o: o, rec: &record.Recorder{H: o.History}, store: store, global: make(chan struct{}, o.MaxRuns),
-		runs: map[string]*run{}, active: map[string]int{}, waiting: map[string][]*run{}, subs: map[chan runtime.Event]bool{}, ended: map[string]int{},
+		o: o, rec: &record.Recorder{H: o.History}, store: output.NewStore(o.ProjectDir), global: make(chan struct{}, o.MaxRuns),
+		runs: map[string]*run{}, subs: map[chan runtime.Event]bool{}, ended: map[string]int{}, changed: make(chan struct{}),
 	}
 }
 
 // Submit validates req against the project as it is on disk now, records the run as queued and
-// returns its ID; the run starts as soon as the pipeline's concurrency limit allows.
+// returns its ID; the run starts as soon as the pipeline's concurrency limit allows. Planning
+// errors come back positioned (file:line), before anything is recorded.
 func (d *Dispatcher) Submit(ctx context.Context, req Request) (string, error) {
 	proj, err := projects.Load(d.o.ProjectDir)
 	if err != nil {
 		return "", err
 	}
+	trigger := req.Trigger
+	if trigger == "" {
+		trigger = history.TriggerManual
+	}
 	opts := req.Options
 	if opts.Trigger == "" {
-		opts.Trigger = req.Trigger
+		opts.Trigger = trigger
 	}
 	if opts.ExecutionTime.IsZero() {
 		opts.ExecutionTime = req.ScheduledAt
@@ -106,94 +135,96 @@ func (d *Dispatcher) Submit(ctx context.Context, req Request) (string, error) {
 	if err := plan.CheckStoredInputs(d.store); err != nil {
 		return "", err
 	}
-	trigger := req.Trigger
-	if trigger == "" {
-		trigger = history.TriggerManual
-	}
 	id, err := d.rec.Queue(ctx, plan, trigger, req.ScheduledAt)
 	if err != nil {
 		return "", err
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	r := &run{id: id, pipeline: req.Pipeline, plan: plan, limit: plan.Pipeline.Settings.MaxConcurrentRuns,
-		ctx: rctx, cancel: cancel, start: make(chan struct{}), done: make(chan struct{})}
+	r := &run{id: id, pipeline: req.Pipeline, trigger: trigger, plan: plan, limit: plan.Pipeline.Settings.MaxConcurrentRuns,
+		ctx: rctx, cancel: cancel, done: make(chan struct{})}
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
 		cancel()
-		_ = d.rec.Finish(ctx, id, nil, ErrClosed)
+		_ = d.rec.Cancel(ctx, id)
 		return "", ErrClosed
 	}
 	d.runs[id] = r
-	d.waiting[r.pipeline] = append(d.waiting[r.pipeline], r)
 	d.wg.Add(1)
-	d.promote(r.pipeline)
 	d.mu.Unlock()
+	d.broadcast(runtime.Event{Kind: runtime.RunQueued, RunID: id, Pipeline: r.pipeline, Status: runtime.StatusQueued,
+		Trigger: trigger, Blocks: plan.Blocks(), Time: time.Now()})
 	go d.execute(r)
 	return id, nil
 }
 
-// promote lets waiting runs of pipeline start while its limit allows; d.mu is held.
-func (d *Dispatcher) promote(pipeline string) {
-	for len(d.waiting[pipeline]) > 0 {
-		r := d.waiting[pipeline][0]
-		if r.limit > 0 && d.active[pipeline] >= r.limit {
-			return
+// admit waits until run r may start — a slot of this process, then its pipeline's slot in the
+// history — and records it as running. It returns false, having recorded nothing but the
+// cancellation, when r is cancelled first: a cancelled queued run never starts and holds no slot.
+func (d *Dispatcher) admit(r *run) bool {
+	bg := context.Background()
+	told := ""
+	for {
+		select {
+		case d.global <- struct{}{}:
+		case <-r.ctx.Done():
+			return false
 		}
-		d.waiting[pipeline] = d.waiting[pipeline][1:]
-		d.active[pipeline]++
-		close(r.start)
+		if r.ctx.Err() != nil {
+			<-d.global
+			return false
+		}
+		d.mu.Lock()
+		changed := d.changed
+		d.mu.Unlock()
+		started, behind, err := d.rec.Claim(bg, r.id, r.limit)
+		if started {
+			if r.ctx.Err() == nil {
+				return true
+			}
+			<-d.global
+			return false
+		}
+		<-d.global
+		if errors.Is(err, history.ErrNotQueued) {
+			return false
+		}
+		if err != nil {
+			d.o.Logf("queue run %s: %v", r.id, err)
+		}
+		if behind != "" && behind != told {
+			told = behind
+			d.broadcast(runtime.Event{Kind: runtime.RunQueued, RunID: r.id, Pipeline: r.pipeline, Status: runtime.StatusQueued,
+				Line: "queued behind run " + behind, Trigger: r.trigger, Time: time.Now()})
+		}
+		select {
+		case <-changed:
+		case <-time.After(d.o.Poll):
+		case <-r.ctx.Done():
+			return false
+		}
 	}
 }
 
 func (d *Dispatcher) execute(r *run) {
 	defer d.wg.Done()
 	defer close(r.done)
+	defer func() {
+		d.mu.Lock()
+		close(d.changed)
+		d.changed = make(chan struct{})
+		d.mu.Unlock()
+	}()
 	bg := context.Background()
-	select {
-	case <-r.start:
-	case <-r.ctx.Done():
-		d.mu.Lock()
-		for i, w := range d.waiting[r.pipeline] {
-			if w == r {
-				d.waiting[r.pipeline] = append(d.waiting[r.pipeline][:i:i], d.waiting[r.pipeline][i+1:]...)
-				break
-			}
+	if !d.admit(r) {
+		r.err = fmt.Errorf("run %s: %w", r.id, runtime.ErrCancelled)
+		if err := d.rec.Cancel(bg, r.id); err != nil {
+			d.o.Logf("record cancel of %s: %v", r.id, err)
 		}
-		started := false
-		select {
-		case <-r.start:
-			started = true
-		default:
-		}
-		d.mu.Unlock()
-		if !started {
-			r.err = fmt.Errorf("run %s: %w", r.id, runtime.ErrCancelled)
-			_ = d.rec.Cancel(bg, r.id)
-			d.broadcast(runtime.Event{Kind: runtime.RunFinished, RunID: r.id, Pipeline: r.pipeline, Status: runtime.StatusCancelled, Time: time.Now()})
-			return
-		}
-		<-r.start
+		d.broadcast(runtime.Event{Kind: runtime.RunFinished, RunID: r.id, Pipeline: r.pipeline, Status: runtime.StatusCancelled, Time: time.Now()})
+		return
 	}
-	defer func() {
-		d.mu.Lock()
-		d.active[r.pipeline]--
-		d.promote(r.pipeline)
-		d.mu.Unlock()
-	}()
-	select {
-	case d.global <- struct{}{}:
-	case <-r.ctx.Done():
-	}
-	defer func() {
-		select {
-		case <-d.global:
-		default:
-		}
-	}()
-	if err := d.rec.Start(bg, r.id); err != nil {
-		d.o.Logf("record start of %s: %v", r.id, err)
-	}
+	defer func() { <-d.global }()
 	events := make(chan runtime.Event, 256)
 	fan := make(chan runtime.Event, 256)
 	tracked := make(chan struct{})
@@ -209,15 +240,15 @@ func (d *Dispatcher) execute(r *run) {
 			d.broadcast(e)
 		}
 	}()
-	res, err := d.o.Runner.RunWithID(r.ctx, r.plan, r.id, events)
+	res, err := d.o.Executor.RunWithID(r.ctx, r.plan, r.id, events)
 	close(events)
 	<-tracked
 	r.res, r.err = res, err
-	if err != nil {
-		d.broadcast(runtime.Event{Kind: runtime.RunFinished, RunID: r.id, Pipeline: r.pipeline, Status: runtime.StatusFailed, Time: time.Now()})
-	}
 	if ferr := d.rec.Finish(bg, r.id, res, err); ferr != nil {
 		d.o.Logf("record end of %s: %v", r.id, ferr)
+	}
+	if err != nil {
+		d.broadcast(runtime.Event{Kind: runtime.RunFinished, RunID: r.id, Pipeline: r.pipeline, Status: runtime.StatusFailed, Line: err.Error(), Time: time.Now()})
 	}
 	d.notify(r)
 	d.prune(r)
@@ -255,7 +286,16 @@ func (d *Dispatcher) Cancel(id string) error {
 func (d *Dispatcher) Running(pipeline string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.active[pipeline] > 0 || len(d.waiting[pipeline]) > 0
+	for _, r := range d.runs {
+		if r.pipeline == pipeline {
+			select {
+			case <-r.done:
+			default:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // CancelPipeline stops every queued and running run of pipeline.
@@ -273,7 +313,7 @@ func (d *Dispatcher) CancelPipeline(pipeline string) error {
 // Subscribe returns a channel receiving every run's events and a function that ends the
 // subscription. A subscriber that falls behind loses log lines, never status events.
 func (d *Dispatcher) Subscribe() (<-chan runtime.Event, func()) {
-	ch := make(chan runtime.Event, 1024)
+	ch := make(chan runtime.Event, 4096)
 	d.mu.Lock()
 	d.subs[ch] = true
 	d.mu.Unlock()
@@ -305,12 +345,24 @@ func (d *Dispatcher) broadcast(e runtime.Event) {
 	}
 }
 
+// ProjectDir returns the directory of the project the dispatcher runs.
+func (d *Dispatcher) ProjectDir() string { return d.o.ProjectDir }
+
 // Retry starts a new run of run id's pipeline, with its variables, from its failed blocks: they
 // and everything downstream of them run again, their upstreams' stored outputs feed them.
 func (d *Dispatcher) Retry(ctx context.Context, id string) (string, error) {
-	old, err := d.o.History.Get(ctx, id)
+	req, err := d.RetryRequest(ctx, id)
 	if err != nil {
 		return "", err
+	}
+	return d.Submit(ctx, req)
+}
+
+// RetryRequest is the request Retry submits for run id.
+func (d *Dispatcher) RetryRequest(ctx context.Context, id string) (Request, error) {
+	old, err := d.o.History.Get(ctx, id)
+	if err != nil {
+		return Request{}, err
 	}
 	var failed []string
 	for _, b := range old.Blocks {
@@ -320,12 +372,12 @@ func (d *Dispatcher) Retry(ctx context.Context, id string) (string, error) {
 		}
 	}
 	if len(failed) == 0 {
-		return "", fmt.Errorf("run %s (%s): %w", id, old.Status, ErrNothingToRetry)
+		return Request{}, fmt.Errorf("run %s (%s): %w", id, old.Status, ErrNothingToRetry)
 	}
-	return d.Submit(ctx, Request{
+	return Request{
 		Pipeline: old.Pipeline, Trigger: history.RetryTrigger(id), ScheduledAt: old.ScheduledAt,
 		Options: runtime.Options{Vars: overrides(old), Blocks: failed, Select: runtime.SelectWithDownstream},
-	})
+	}, nil
 }
 
 // overrides are the recorded variables of a run, to re-apply them.
@@ -337,7 +389,7 @@ func overrides(r *history.PipelineRun) map[string]string {
 	return m
 }
 
-// Close cancels every run and waits for them to end.
+// Close cancels every run, waits for them to end and for their webhooks to be delivered.
 func (d *Dispatcher) Close() {
 	d.mu.Lock()
 	d.closed = true
@@ -346,11 +398,12 @@ func (d *Dispatcher) Close() {
 	}
 	d.mu.Unlock()
 	d.wg.Wait()
+	d.notes.Wait()
 }
 
 func (d *Dispatcher) notify(r *run) {
 	hooks := r.plan.Pipeline.Notifications
-	if d.o.Notifier == nil || len(hooks) == 0 {
+	if len(hooks) == 0 {
 		return
 	}
 	run, err := d.o.History.Get(context.Background(), r.id)
@@ -376,7 +429,9 @@ func (d *Dispatcher) notify(r *run) {
 	if d.o.EditorURL != "" {
 		p.URL = notify.RunURL(d.o.EditorURL, run.Pipeline, run.ID)
 	}
+	d.notes.Add(1)
 	go func() {
+		defer d.notes.Done()
 		if err := d.o.Notifier.Notify(context.Background(), hs, p); err != nil {
 			d.o.Logf("webhook for run %s: %v", run.ID, err)
 		}

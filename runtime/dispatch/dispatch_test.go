@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/golemlabs/golem/runtime/worker/workertest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -81,6 +82,9 @@ func newDispatcher(t testing.TB, dir string, o Options) (*Dispatcher, *history.S
 		t.Fatal(err)
 	}
 	o.ProjectDir, o.History = dir, h
+	if o.Worker.Command == nil {
+		o.Worker = workertest.Options()
+	}
 	d := New(o)
 	t.Cleanup(d.Close)
 	return d, h
@@ -344,3 +348,5 @@ func BenchmarkDispatcher_ThreeBlockRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/3, "ms/block")
 }
+
+func TestMain(m *testing.M) { workertest.Main(m) }

@@ -53,6 +53,12 @@ func encodeRun(r *PipelineRun) []byte {
 		b = appendString(b, blk.OutputRef)
 		b = binary.AppendVarint(b, int64(blk.Duration))
 	}
+	// Added after the first release: absent in older records.
+	b = binary.AppendUvarint(b, uint64(len(r.Stderr)))
+	for _, l := range r.Stderr {
+		b = appendString(b, l)
+	}
+	b = binary.AppendVarint(b, r.PeakRSS)
 	return b
 }
 
@@ -100,6 +106,15 @@ func decodeRun(data []byte, r *PipelineRun) error {
 			blk.OutputRef = d.string()
 			blk.Duration = time.Duration(d.varint())
 		}
+	}
+	if d.err == nil && len(d.b) > 0 {
+		if n := d.count(); n > 0 {
+			r.Stderr = make([]string, n)
+			for i := range r.Stderr {
+				r.Stderr[i] = d.string()
+			}
+		}
+		r.PeakRSS = d.varint()
 	}
 	return d.err
 }

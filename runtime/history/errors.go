@@ -20,3 +20,6 @@ var (
 	// ErrExists is returned by Create for an ID that is already recorded.
 	ErrExists = errors.New("history: run already exists")
 )
+
+// ErrNotQueued is returned by Claim for a run that is no longer queued.
+var ErrNotQueued = errors.New("history: run is not queued")

@@ -91,6 +91,10 @@ type PipelineRun struct {
 	Host        string     `json:"host"`
 	ProcStart   string     `json:"proc_start,omitempty"` // start marker of process PID, see ProcessStart
 	Blocks      []BlockRun `json:"blocks,omitempty"`
+	// Stderr holds the last lines (or the crash report) of the run's worker process when it died.
+	Stderr []string `json:"stderr,omitempty"`
+	// PeakRSS is the peak resident memory of the run's worker process in bytes, 0 when unknown.
+	PeakRSS int64 `json:"peak_rss,omitempty"`
 }
 
 // Duration is EndedAt − StartedAt, or 0 while the run has not ended.

@@ -19,16 +19,6 @@ type Recorder struct {
 	pending map[string][]func(*history.PipelineRun) // changes Track left for Finish, by run
 }
 
-// Begin records a run of plan before it starts and returns its ID; blocks the run executes are
-// recorded as queued.
-func (r *Recorder) Begin(ctx context.Context, plan *runtime.Plan, trigger string, scheduledAt time.Time) (string, error) {
-	id, err := r.Queue(ctx, plan, trigger, scheduledAt)
-	if err != nil {
-		return "", err
-	}
-	return id, r.Start(ctx, id)
-}
-
 // Queue records a run of plan as queued and returns its ID.
 func (r *Recorder) Queue(ctx context.Context, plan *runtime.Plan, trigger string, scheduledAt time.Time) (string, error) {
 	if trigger == "" {
@@ -47,11 +37,10 @@ func (r *Recorder) Queue(ctx context.Context, plan *runtime.Plan, trigger string
 	return run.ID, nil
 }
 
-// Start records that queued run id has started.
-func (r *Recorder) Start(ctx context.Context, id string) error {
-	return r.update(ctx, id, func(run *history.PipelineRun) {
-		run.Status, run.StartedAt = history.Running, time.Now()
-	})
+// Claim records queued run id as running when its pipeline's limit of concurrent runs allows it
+// (see history.Store.Claim); otherwise it returns the run it waits behind.
+func (r *Recorder) Claim(ctx context.Context, id string, limit int) (started bool, behind string, err error) {
+	return r.H.Claim(context.WithoutCancel(ctx), id, limit)
 }
 
 // Cancel records that run id was cancelled before it started.
@@ -105,6 +94,10 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 		select {
 		case e, ok = <-in:
 		case <-tick.C:
+			// Log lines reach the history file within one tick of being printed.
+			for b := range logs {
+				flush(b)
+			}
 			write()
 			continue
 		}
@@ -187,6 +180,7 @@ func (r *Recorder) Finish(ctx context.Context, id string, res *runtime.Result, r
 			if err := res.Err(); err != nil && res.Status != runtime.StatusSucceeded {
 				run.Error = err.Error()
 			}
+			run.Stderr, run.PeakRSS = res.Stderr, res.PeakRSS
 		}
 		for i := range run.Blocks {
 			if b := &run.Blocks[i]; !b.Status.Terminal() {

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package worker
+
+import "os"
+
+func peakRSS(*os.ProcessState) int64 { return 0 }
