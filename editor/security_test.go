@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gorilla/websocket"
 )
@@ -148,4 +149,52 @@ func TestSecurity_ExplicitTokenOnLoopback(t *testing.T) {
 		t.Fatalf("no token: %d", got)
 	}
 	ts.must(200, "GET", "/api/project?token=s3cret-s3cret-s3cret", nil, nil)
+}
+
+func TestSecurity_EveryResponseCarriesTheCSP(t *testing.T) {
+	page := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><div id=root></div>")}, "assets/a.js": {Data: []byte("1")}}
+	ts := newTestServer(t, Options{Frontend: page})
+	tests := []struct {
+		name, method, path string
+		headers            []string
+		status             int
+	}{
+		{"page", "GET", "/", nil, 200},
+		{"client route", "GET", "/pipelines/data_preparation", nil, 200},
+		{"asset", "GET", "/assets/a.js", nil, 200},
+		{"api", "GET", "/api/project", nil, 200},
+		{"api error", "GET", "/api/pipelines/nope", nil, 404},
+		{"foreign host", "GET", "/api/project", []string{"Host", "evil.example.com"}, 403},
+		{"foreign origin", "POST", "/api/pipelines", []string{"Origin", "http://evil.example.com"}, 403},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, ts.ts.URL+tc.path, strings.NewReader("{}"))
+			for i := 0; i+1 < len(tc.headers); i += 2 {
+				if tc.headers[i] == "Host" {
+					req.Host = tc.headers[i+1]
+				}
+				req.Header.Set(tc.headers[i], tc.headers[i+1])
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			csp := resp.Header.Get("Content-Security-Policy")
+			for _, want := range []string{"default-src 'self'", "script-src 'self';", "object-src 'none'", "frame-ancestors 'none'"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("CSP %q lacks %q", csp, want)
+				}
+			}
+			for _, never := range []string{"'unsafe-eval'", "script-src 'self' 'unsafe-inline'", "*"} {
+				if strings.Contains(csp, never) {
+					t.Errorf("CSP %q holds %q", csp, never)
+				}
+			}
+		})
+	}
 }

@@ -10,11 +10,10 @@ import (
 	"strings"
 )
 
-// buildHint is served when the frontend was not built into the binary.
+// buildHint is served when the frontend was not built into the binary. It
+// has no inline style: the Content-Security-Policy would block it.
 const buildHint = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Golem</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}
-code,pre{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>Golem</title></head>
 <body><h1>Golem editor</h1>
 <p>The API is running, but this binary was built without the browser editor
 (<code>frontend/dist</code> holds only a placeholder).</p>

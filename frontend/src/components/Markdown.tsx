@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'react'
 import { api, errorText } from '../lib/api'
+import { sanitizeHTML } from '../lib/sanitize'
 
-/** Markdown renders through the server's goldmark endpoint, which drops raw HTML and javascript: links. */
+/**
+ * Markdown renders through the server (goldmark + an allow-list sanitiser) and
+ * passes DOMPurify before it is inserted: the page never inserts unsanitised HTML.
+ */
 export function Markdown({ source, testId = 'markdown' }: { source: string; testId?: string }) {
   const [html, setHtml] = useState<string>('')
   const [err, setErr] = useState<string | null>(null)
@@ -12,7 +16,7 @@ export function Markdown({ source, testId = 'markdown' }: { source: string; test
         .renderMarkdown(source)
         .then((h) => {
           if (live) {
-            setHtml(h)
+            setHtml(sanitizeHTML(h))
             setErr(null)
           }
         })
