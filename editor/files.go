@@ -25,6 +25,10 @@ func (s *Server) checkPath(p *projects.Project, rel string) (string, error) {
 		return "", err
 	}
 	abs, err := p.Resolve(rel)
+	if errors.Is(err, projects.ErrOutsideProject) {
+		// names the file and, for a symlink, where it leads
+		return "", errorf(http.StatusForbidden, codeForbidden, "refused: %w", err)
+	}
 	if err != nil {
 		return "", errorf(http.StatusForbidden, codeForbidden, "path %q: %w", rel, projects.ErrOutsideProject)
 	}

@@ -50,7 +50,7 @@ func resolve(dir, rel string) (string, error) {
 		return "", fmt.Errorf("path %q: %w", rel, err)
 	}
 	if real != root && !strings.HasPrefix(real, root+string(filepath.Separator)) {
-		return "", fmt.Errorf("path %q: %w", rel, ErrOutsideProject)
+		return "", fmt.Errorf("%s is a symlink to %s: %w", rel, real, ErrOutsideProject)
 	}
 	return filepath.Join(real, rest), nil
 }

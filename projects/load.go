@@ -300,6 +300,13 @@ func validateBlockFile(ps *problems, dir string, n *yaml.Node, b *Block, who str
 	if dir == "" {
 		return
 	}
+	// A block file must resolve inside the project: a symlink to a file
+	// outside would run code the project does not hold (issue 9). Every run
+	// path loads the project first, so refusing here covers them all.
+	if _, err := resolve(dir, f); errors.Is(err, ErrOutsideProject) {
+		ps.add(line, "%s: file %q refused: %v", who, f, err)
+		return
+	}
 	st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f)))
 	switch {
 	case err != nil:
