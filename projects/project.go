@@ -360,21 +360,18 @@ func (z Size) MarshalYAML() (any, error) { return z.String(), nil }
 // IsZero lets omitempty drop zero sizes.
 func (z Size) IsZero() bool { return z == 0 }
 
-// String formats z as "4 GiB", "512 MiB" or a byte count.
+// String formats z in the largest binary unit it reaches: "4GiB", "310.9MiB", "512B".
 func (z Size) String() string {
 	for _, u := range []struct {
 		name string
 		mult int64
 	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if int64(z) >= u.mult && int64(z)%u.mult == 0 {
-			return fmt.Sprintf("%d%s", int64(z)/u.mult, u.name)
+		if int64(z) >= u.mult {
+			if int64(z)%u.mult == 0 {
+				return fmt.Sprintf("%d%s", int64(z)/u.mult, u.name)
+			}
+			return fmt.Sprintf("%.1f%s", float64(z)/float64(u.mult), u.name)
 		}
-	}
-	if z >= 1<<30 {
-		return fmt.Sprintf("%.1fGiB", float64(z)/(1<<30))
-	}
-	if z >= 1<<20 {
-		return fmt.Sprintf("%.1fMiB", float64(z)/(1<<20))
 	}
 	return fmt.Sprintf("%dB", int64(z))
 }

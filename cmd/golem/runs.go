@@ -142,5 +142,12 @@ func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintln(stdout, l)
 		}
 	}
+	if *block == "" && len(run.Stderr) > 0 {
+		// A run whose worker process died: what it wrote last, the Go crash report first.
+		fmt.Fprintf(stdout, "== worker process (the run failed: %s)\n", run.Error)
+		for _, l := range run.Stderr {
+			fmt.Fprintln(stdout, l)
+		}
+	}
 	return nil
 }

@@ -94,7 +94,10 @@ func crashCause(lines []string) string {
 	for i, l := range lines {
 		switch {
 		case strings.HasPrefix(l, "panic: "):
-			msg := strings.TrimSuffix(l, " [recovered]")
+			msg := l
+			if i := strings.Index(msg, " [recovered"); i > 0 && strings.HasSuffix(msg, "]") {
+				msg = msg[:i] // yaegi recovers and re-panics: the note says nothing to the user
+			}
 			// A multi-line panic value continues until the blank line before the trace.
 			for _, more := range lines[i+1:] {
 				if more == "" || strings.HasPrefix(more, "goroutine ") || strings.HasPrefix(more, "[signal ") {
