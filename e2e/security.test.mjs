@@ -193,3 +193,17 @@ test('the editor works under the CSP: run, charts, tooltip, DAG — no violation
   await page.getByTestId('tab-notebook').click()
   assert.deepEqual(await page.evaluate(() => window.__csp), [])
 })
+
+test('an API token committed in golem.yaml shows as a warning on the project page', { skip }, async () => {
+  const cfg = join(server.project, 'golem.yaml')
+  const original = readFileSync(cfg, 'utf8')
+  writeFileSync(cfg, original.replace(/\n?$/, '\n') + (original.includes('settings:') ? '  api_token: e2e-committed\n' : 'settings:\n  api_token: e2e-committed\n'))
+  try {
+    await page.goto(`${BASE}/#/`)
+    const warn = page.locator('[data-testid="project-problem"][data-severity="warning"]')
+    await warn.waitFor()
+    assert.match(await warn.textContent(), /golem\.yaml:\d+.*settings\.api_token.*GOLEM_API_TOKEN.*\.golem\/api_token/)
+  } finally {
+    writeFileSync(cfg, original)
+  }
+})

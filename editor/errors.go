@@ -41,6 +41,8 @@ type problem struct {
 	Line    int    `json:"line,omitempty"`
 	Col     int    `json:"col,omitempty"`
 	Stack   string `json:"stack,omitempty"`
+	// Severity is "warning" for a problem that does not stop runs ("" is an error).
+	Severity string `json:"severity,omitempty"`
 }
 
 // apiError is an error with its HTTP status and JSON body.

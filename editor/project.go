@@ -20,8 +20,15 @@ func (s *Server) getProject(w http.ResponseWriter, r *http.Request) error {
 		"pipelines": s.summaries(r.Context(), p),
 		"problems":  []problem{},
 	}
+	var problems []problem
 	if loadErr != nil { // show an invalid project with its problems so it can be fixed
-		body["problems"] = toAPIError(loadErr).Details
+		problems = toAPIError(loadErr).Details
+	}
+	if w := p.TokenWarning(); w != nil {
+		problems = append(problems, problem{Message: w.Msg, File: w.File, Line: w.Line, Severity: "warning"})
+	}
+	if problems != nil {
+		body["problems"] = problems
 	}
 	writeJSON(w, http.StatusOK, body)
 	return nil

@@ -6,8 +6,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+
+	"github.com/golemlabs/golem/projects"
 )
 
 // tokenCookie carries the access token after its first use in ?token=.
@@ -88,7 +91,7 @@ func (s *Server) secure(h http.Handler) http.Handler {
 		}
 		if s.isAPITrigger(r) {
 			// a client that is not the page (no Origin): the API trigger,
-			// authorised by settings.api_token instead of the editor's token
+			// authorised by the project's API token instead of the editor's token
 			if err := s.checkAPIToken(r); err != nil {
 				writeError(w, err, s.log)
 				return
@@ -164,24 +167,51 @@ func (s *Server) isAPITrigger(r *http.Request) bool {
 	return len(parts) == 4 && parts[0] == "api" && parts[1] == "pipelines" && parts[2] != "" && parts[3] == "runs"
 }
 
-// checkAPIToken checks the bearer token of an API trigger against
-// settings.api_token of golem.yaml, read fresh so edits apply at once.
+// checkAPIToken checks the bearer token of an API trigger against the
+// project's API token (GOLEM_API_TOKEN, .golem/api_token or, warned about,
+// settings.api_token of golem.yaml), resolved on each request so a new token
+// applies at once.
 func (s *Server) checkAPIToken(r *http.Request) error {
 	p, err := s.mustProject()
 	if err != nil {
 		return err
 	}
-	want := p.Config.Settings.APIToken
-	if want == "" {
-		return errorf(http.StatusForbidden, codeForbidden, "API trigger disabled: set settings.api_token in golem.yaml")
+	tok, err := p.APIToken(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if tok.Value == "" {
+		return errorf(http.StatusForbidden, codeForbidden, "API trigger disabled: set %s or write the token to %s in the project", projects.APITokenEnv, projects.APITokenFile)
 	}
 	auth := r.Header.Get("Authorization")
 	got, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || got == "" {
-		return errorf(http.StatusUnauthorized, codeUnauthorized, "API trigger needs the header Authorization: Bearer <settings.api_token of golem.yaml>")
+		return errorf(http.StatusUnauthorized, codeUnauthorized, "API trigger needs the header Authorization: Bearer <token> (the token of %s or %s)", projects.APITokenEnv, projects.APITokenFile)
 	}
-	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return errorf(http.StatusUnauthorized, codeUnauthorized, "API trigger: wrong bearer token (want settings.api_token of golem.yaml)")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(tok.Value)) != 1 {
+		return errorf(http.StatusUnauthorized, codeUnauthorized, "API trigger: wrong bearer token (want the token from %s)", tokenSource(tok.Source))
 	}
 	return nil
+}
+
+// tokenSource names where an API token came from, for messages.
+func tokenSource(src string) string {
+	switch src {
+	case projects.TokenFromEnv:
+		return projects.APITokenEnv
+	case projects.TokenFromFile:
+		return projects.APITokenFile
+	}
+	return "settings.api_token of golem.yaml"
+}
+
+// warnAPIToken logs, when the server starts, that the project keeps its API
+// token in golem.yaml (committed with the project); the editor shows the
+// same warning as a problem of the project.
+func (s *Server) warnAPIToken() {
+	if p, _ := s.project(); p != nil {
+		if w := p.TokenWarning(); w != nil {
+			s.log.Printf("warning: %v", w)
+		}
+	}
 }

@@ -61,7 +61,7 @@ type Options struct {
 	// (outside edits and the editor's own writes), e.g. to reload triggers.
 	OnChange func(rel string)
 	// Headless serves only GET /api/health and the API trigger
-	// (POST /api/pipelines/{name}/runs with settings.api_token): no
+	// (POST /api/pipelines/{name}/runs with the project's API token): no
 	// frontend, no file APIs (golem start --no-editor).
 	Headless bool
 	// Log receives request errors and the watcher's problems (io.Discard if nil).
@@ -135,6 +135,7 @@ func New(opts Options) (*Server, error) {
 	s.hub = newHub()
 	s.files = newWatcher(dir)
 	s.handler = s.secure(s.routes())
+	s.warnAPIToken()
 	return s, nil
 }
 

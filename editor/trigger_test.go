@@ -6,13 +6,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime/history"
 )
 
 const testAPIToken = "s3cret-api-token"
 
-// setAPIToken adds settings.api_token to the project's golem.yaml.
+// setAPIToken writes the project's API token to .golem/api_token.
 func setAPIToken(t *testing.T, dir, token string) {
+	t.Helper()
+	path := filepath.Join(dir, filepath.FromSlash(projects.APITokenFile))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setConfigAPIToken adds settings.api_token to the project's golem.yaml (the
+// old place, still honoured with a warning).
+func setConfigAPIToken(t *testing.T, dir, token string) {
 	t.Helper()
 	path := filepath.Join(dir, "golem.yaml")
 	b, err := os.ReadFile(path)
@@ -42,13 +56,14 @@ func waitRun(t *testing.T, h *history.Store, id string) *history.PipelineRun {
 }
 
 func TestAPITrigger(t *testing.T) {
+	t.Setenv("GOLEM_API_TOKEN", "") // a developer's own token must not enable the trigger here
 	const path = "/api/pipelines/data_preparation/runs"
 	body := map[string]any{"mode": "with_upstream", "block": "prepare"}
 	for _, headless := range []bool{false, true} {
 		t.Run(map[bool]string{false: "editor", true: "headless"}[headless], func(t *testing.T) {
 			ts := newTestServer(t, Options{Headless: headless})
 			var e errBody
-			if got := ts.do("POST", path, body, &e, "Origin", ""); got != 403 || e.Error.Message != "API trigger disabled: set settings.api_token in golem.yaml" {
+			if got := ts.do("POST", path, body, &e, "Origin", ""); got != 403 || e.Error.Message != "API trigger disabled: set GOLEM_API_TOKEN or write the token to .golem/api_token in the project" {
 				t.Fatalf("no api_token configured: %d %+v", got, e)
 			}
 			setAPIToken(t, ts.dir, testAPIToken)

@@ -60,6 +60,11 @@ export function ProjectPage({ project }: { project: Project | null }) {
           <div className="muted small mono">{project?.dir}</div>
         </div>
       </header>
+      {project?.problems?.map((p, i) => (
+        <div key={i} className={`banner ${p.severity === 'warning' ? 'warn' : 'error'}`} data-testid="project-problem" data-severity={p.severity ?? 'error'}>
+          {p.file && <span className="mono">{p.line ? `${p.file}:${p.line}` : p.file}</span>} {p.message}
+        </div>
+      ))}
       <div className="project-grid">
         <section className="card">
           <div className="card-head">

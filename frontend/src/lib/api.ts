@@ -8,6 +8,8 @@ export interface Problem {
   file?: string
   line?: number
   col?: number
+  /** "warning" for a problem that does not stop runs; absent for errors. */
+  severity?: 'warning'
 }
 
 export interface ErrorBody extends Problem {
@@ -43,6 +45,8 @@ export interface Project {
   version: string
   variables: Record<string, string>
   pipelines: PipelineSummary[]
+  /** Validation problems of the project's files, and warnings (e.g. an API token committed in golem.yaml). */
+  problems?: Problem[]
 }
 
 export interface Variable {
