@@ -35,6 +35,10 @@ func writeTriggers(t *testing.T, dir, content string) string {
 
 func TestTriggers_ListAndToggle(t *testing.T) {
 	ts := newTestServer(t, Options{})
+	// the example ships a daily trigger: start from a pipeline without one
+	if err := os.Remove(filepath.Join(ts.dir, "pipelines/data_preparation/triggers.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	var b triggersBody
 	ts.must(200, "GET", "/api/pipelines/data_preparation/triggers", nil, &b)
 	if len(b.Triggers) != 0 || len(b.Problems) != 0 {
@@ -97,5 +101,33 @@ func TestTriggers_ListAndToggle(t *testing.T) {
 	}
 	if got := ts.do("PUT", "/api/pipelines/data_preparation/triggers/bad/enabled", map[string]any{"enabled": false}, &e); got != 422 || e.Error.Line == 0 {
 		t.Fatalf("toggle in a broken file: %d %+v", got, e)
+	}
+}
+
+// The example's Triggers pages are not empty: a daily data_preparation
+// trigger (enabled, with a next run) and a monthly batch_inference one,
+// disabled by default (issue 9).
+func TestTriggers_ExampleShipsTriggers(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	tests := []struct {
+		pipeline, name, schedule string
+		enabled                  bool
+	}{
+		{"data_preparation", "daily", "0 6 * * *", true},
+		{"batch_inference", "monthly", "0 7 2 * *", false},
+	}
+	for _, tc := range tests {
+		var b triggersBody
+		ts.must(200, "GET", "/api/pipelines/"+tc.pipeline+"/triggers", nil, &b)
+		if len(b.Problems) != 0 || len(b.Triggers) != 1 {
+			t.Fatalf("%s: %+v", tc.pipeline, b)
+		}
+		tr := b.Triggers[0]
+		if tr.Name != tc.name || tr.Type != "cron" || tr.Schedule != tc.schedule || tr.Enabled != tc.enabled || tr.Timezone != "America/New_York" {
+			t.Errorf("%s: trigger %+v", tc.pipeline, tr)
+		}
+		if (tr.NextRun != nil) != tc.enabled {
+			t.Errorf("%s: next run %v with enabled=%v", tc.pipeline, tr.NextRun, tc.enabled)
+		}
 	}
 }

@@ -193,3 +193,30 @@ func TestExampleSources(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The example ships a daily data_preparation trigger and a monthly
+// batch_inference one, disabled until a model exists (issue 9).
+func TestInit_ExampleTriggers(t *testing.T) {
+	dir := t.TempDir()
+	if err := Init(dir, "taxi"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		pipeline string
+		want     []string
+	}{
+		{"data_preparation", []string{"name: daily", `cron: "0 6 * * *"`}},
+		{"batch_inference", []string{"name: monthly", `cron: "0 7 2 * *"`, "enabled: false"}},
+	}
+	for _, tc := range tests {
+		b, err := os.ReadFile(filepath.Join(dir, "pipelines", tc.pipeline, "triggers.yaml"))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.pipeline, err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s/triggers.yaml lacks %q:\n%s", tc.pipeline, w, b)
+			}
+		}
+	}
+}
