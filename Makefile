@@ -1,9 +1,13 @@
 # Golem — build, run and test. `make test` is what CI runs.
 GO ?= go
 BIN := bin/golem
-EXAMPLE ?= example
+# EXAMPLE is where `make run` scaffolds the example project. The leading _ keeps it out of
+# `go vet ./...` and `go build ./...` (the go tool skips folders starting with _ or .), so
+# `make run` then `make test` works on a fresh clone.
+EXAMPLE ?= _example
+PORT ?= 6789
 
-.PHONY: all build frontend run example test test-go test-frontend e2e bench generate check-generated clean
+.PHONY: all build frontend run scaffold example test test-go test-frontend e2e bench generate check-generated clean
 
 all: build
 
@@ -16,15 +20,18 @@ frontend:
 	npm ci --no-audit --no-fund
 	npm run build
 
-# run: build everything and open the editor on the example project at http://localhost:6789
-run: frontend build
-	test -d $(EXAMPLE) || ./$(BIN) init $(EXAMPLE) --example taxi
-	./$(BIN) start $(EXAMPLE)
+# run: build everything and open the editor on the example project at http://localhost:$(PORT) (make run PORT=8080)
+run: frontend build scaffold
+	./$(BIN) start $(EXAMPLE) --port $(PORT)
 
-# example: run the example pipeline headless on its generated sample data
+# scaffold: write the example project to $(EXAMPLE) unless it exists (what make run opens)
+scaffold: build
+	test -d $(EXAMPLE) || ./$(BIN) init $(EXAMPLE) --example taxi
+
+# example: run the example pipeline headless on its sample data, in a fresh temporary folder
 example: build
-	rm -rf /tmp/golem-example && ./$(BIN) init /tmp/golem-example --example taxi
-	./$(BIN) run /tmp/golem-example data_preparation
+	dir=$$(mktemp -d) && ./$(BIN) init $$dir/taxi --example taxi && ./$(BIN) run $$dir/taxi data_preparation; \
+	status=$$?; rm -rf "$$dir"; exit $$status
 
 # test: every test — generated code fresh, vet, Go tests, frontend unit tests, browser tests
 test: check-generated test-go test-frontend e2e
