@@ -69,7 +69,8 @@ type interpreter struct {
 	mu     sync.Mutex // guards result
 	out    any
 	err    error
-	pw     *os.File
+	pw     *os.File // os.Stdout of the block
+	lines  *lineWriter
 	done   chan struct{}
 	// imported is set once the per-run package is imported; later calls only replace its values.
 	imported bool
@@ -83,20 +84,20 @@ func newInterpreter(projectDir string, node *Node, log func(string)) (*interpret
 	if err != nil {
 		return nil, err
 	}
-	it := &interpreter{node: node, pw: pw, done: make(chan struct{})}
+	it := &interpreter{node: node, pw: pw, done: make(chan struct{}), lines: &lineWriter{log: log}}
 	go func() {
 		defer close(it.done)
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
 		for sc.Scan() {
-			log(sc.Text())
+			it.lines.line(sc.Text())
 		}
 		pr.Close()
 	}()
 	it.i = interp.New(interp.Options{
 		GoPath:               ".",
 		SourcecodeFilesystem: srcFS{root: os.DirFS(projectDir)},
-		Stdout:               pw,
+		Stdout:               it.lines,
 		Stderr:               &lockedWriter{w: &it.stderr},
 		Env:                  []string{},
 	})
@@ -108,19 +109,70 @@ func newInterpreter(projectDir string, node *Node, log func(string)) (*interpret
 		it.close()
 		return nil, err
 	}
+	// os.Stdout must be an *os.File: writes to it go through the pipe (and reach the log a moment
+	// later); fmt.Print* and the logger write to the log before they return.
+	if err := it.i.Use(interp.Exports{"os/os": {"Stdout": reflect.ValueOf(&it.pw).Elem()}}); err != nil {
+		it.close()
+		return nil, err
+	}
 	return it, nil
 }
 
-// logLine writes a line of the block's logger into the same pipe as its stdout, so that lines
-// printed with fmt.Println or os.Stdout.Write and lines logged with ctx.Logf keep their order.
+// lineWriter turns what a block prints into log lines as it prints them: in a worker process the
+// line is with the supervisor before the print returns, so a crash right after it loses nothing.
+type lineWriter struct {
+	mu      sync.Mutex
+	partial []byte
+	log     func(string)
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := len(p)
+	for {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			w.partial = append(w.partial, p...)
+			return n, nil
+		}
+		if len(w.partial) > 0 {
+			w.log(string(append(w.partial, p[:i]...)))
+			w.partial = w.partial[:0]
+		} else {
+			w.log(string(p[:i]))
+		}
+		p = p[i+1:]
+	}
+}
+
+// line logs one whole line.
+func (w *lineWriter) line(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.log(s)
+}
+
+// flush logs an unterminated last line.
+func (w *lineWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.partial) > 0 {
+		w.log(string(w.partial))
+		w.partial = nil
+	}
+}
+
+// logLine writes a line of the block's logger, in order with what the block prints.
 func (it *interpreter) logLine(line string) {
-	_, _ = it.pw.Write([]byte(line + "\n"))
+	_, _ = it.lines.Write([]byte(line + "\n"))
 }
 
 // close releases the interpreter's pipe and waits for its last log lines.
 func (it *interpreter) close() {
 	it.pw.Close()
 	<-it.done
+	it.lines.flush()
 }
 
 type lockedWriter struct {

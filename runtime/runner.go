@@ -38,6 +38,7 @@ const (
 	RunStarted    EventKind = "run_started"
 	BlockStarted  EventKind = "block_started"
 	BlockLog      EventKind = "block_log"
+	BlockSaving   EventKind = "block_saving" // its code is done; its output is being stored
 	BlockFinished EventKind = "block_finished"
 	RunFinished   EventKind = "run_finished"
 )
@@ -87,6 +88,17 @@ func (r *Result) Err() error {
 		return fmt.Errorf("run %s %s", r.RunID, r.Status)
 	}
 	return nil
+}
+
+// FailedBlock names the block that failed the run: the one whose error is the run's Error when
+// set (a worker's death also fails the blocks it interrupted), else the first failed block.
+func (r *Result) FailedBlock() string {
+	for _, b := range r.Blocks {
+		if b.Err != nil && b.Status == StatusFailed && (r.Error == "" || b.Err.Error() == r.Error) {
+			return b.Name
+		}
+	}
+	return ""
 }
 
 // BlockResult is the outcome of one block in a run.
@@ -387,6 +399,7 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 		finish(nil)
 		return
 	}
+	emit(Event{Kind: BlockSaving, Block: n.Name(), Status: StatusRunning})
 	saves.Add(1)
 	*saving = true
 	go func() {

@@ -423,7 +423,9 @@ func (d *Dispatcher) notify(r *run) {
 		RunID: run.ID, Pipeline: run.Pipeline, Status: string(run.Status), Trigger: run.Trigger, Error: run.Error,
 		StartedAt: run.StartedAt, EndedAt: run.EndedAt, Duration: run.Duration().Seconds(),
 	}
-	if fb := run.FailedBlock(); fb != nil {
+	if r.res != nil {
+		p.FailedBlock = r.res.FailedBlock()
+	} else if fb := run.FailedBlock(); fb != nil {
 		p.FailedBlock = fb.Name
 	}
 	if d.o.EditorURL != "" {

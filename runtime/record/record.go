@@ -180,6 +180,9 @@ func (r *Recorder) Finish(ctx context.Context, id string, res *runtime.Result, r
 			if err := res.Err(); err != nil && res.Status != runtime.StatusSucceeded {
 				run.Error = err.Error()
 			}
+			if res.Error != "" {
+				run.Error = res.Error
+			}
 			run.Stderr, run.PeakRSS = res.Stderr, res.PeakRSS
 		}
 		for i := range run.Blocks {

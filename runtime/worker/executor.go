@@ -9,7 +9,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
-		"sync"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/golemlabs/golem/projects"
@@ -75,6 +76,7 @@ type session struct {
 
 	mu       sync.Mutex
 	running  map[string]time.Time // block → start of its current attempt
+	saving   map[string]bool      // blocks whose code is done and whose output is being stored
 	finished map[string]runtime.BlockResult
 	killed   string // why the supervisor killed the worker, "" if it did not
 	cancel   bool   // killed because the run was cancelled
@@ -85,7 +87,7 @@ type session struct {
 // the package documentation); an error is returned only when the run could not start.
 func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID string, events chan<- runtime.Event) (*runtime.Result, error) {
 	s := &session{x: x, plan: plan, runID: runID, events: events, started: time.Now(), limit: x.MemoryLimit(plan),
-		running: map[string]time.Time{}, finished: map[string]runtime.BlockResult{}}
+		running: map[string]time.Time{}, saving: map[string]bool{}, finished: map[string]runtime.BlockResult{}}
 	argv := x.o.Command
 	if len(argv) == 0 {
 		exe, err := os.Executable()
@@ -198,8 +200,11 @@ func (s *session) observe(e runtime.Event) {
 	switch e.Kind {
 	case runtime.BlockStarted:
 		s.running[e.Block] = time.Now()
+	case runtime.BlockSaving:
+		s.saving[e.Block] = true
 	case runtime.BlockFinished:
 		delete(s.running, e.Block)
+		delete(s.saving, e.Block)
 		s.finished[e.Block] = runtime.BlockResult{Name: e.Block, Status: e.Status, Duration: e.Duration, Rows: e.Rows, Cols: e.Cols, Err: e.Err}
 	}
 	s.mu.Unlock()
@@ -250,6 +255,9 @@ func (s *session) watch(ctx context.Context, p *os.Process, stop <-chan struct{}
 			s.mu.Lock()
 			var over string
 			for b, start := range s.running {
+				if s.saving[b] {
+					continue
+				}
 				if t := s.plan.BlockTimeout(s.plan.Node(b), s.x.o.BlockTimeout); t > 0 && now.Sub(start) > t+s.x.o.Grace {
 					over = fmt.Sprintf("stopped after its timeout of %s (the block did not stop by itself: its worker was killed)", t)
 				}
@@ -269,8 +277,13 @@ func (s *session) failed(cause string, stderr []string) *runtime.Result {
 	s.mu.Lock()
 	cancelled := s.cancel
 	running := make(map[string]time.Time, len(s.running))
+	saving := map[string]bool{}
 	for b, t := range s.running {
-		running[b] = t
+		if s.saving[b] {
+			saving[b] = true
+		} else {
+			running[b] = t
+		}
 	}
 	s.mu.Unlock()
 	status := runtime.StatusFailed
@@ -293,6 +306,9 @@ func (s *session) failed(cause string, stderr []string) *runtime.Result {
 		br = runtime.BlockResult{Name: name, Status: status}
 		start, wasRunning := running[name]
 		switch {
+		case saving[name] && !cancelled:
+			br.Status = runtime.StatusFailed
+			br.Err = &runtime.BlockError{Block: name, File: n.Source.File, Message: "its output was not stored: the run's worker process died (" + firstLine(cause) + ")"}
 		case wasRunning:
 			br.Duration = time.Since(start)
 			br.Err = &runtime.BlockError{Block: name, File: n.Source.File, Message: cause}
@@ -305,12 +321,22 @@ func (s *session) failed(cause string, stderr []string) *runtime.Result {
 			br.Status = runtime.StatusSkipped
 			br.Err = &runtime.BlockError{Block: name, Message: "skipped: the run's worker process ended before the block started"}
 		}
+		if wasRunning && br.Err != nil && !cancelled && res.Error == cause {
+			res.Error = br.Err.Error() // the run failed at this block
+		}
 		res.Blocks = append(res.Blocks, br)
 		s.emit(runtime.Event{Kind: runtime.BlockFinished, Block: name, Status: br.Status, Duration: br.Duration, Err: br.Err})
 	}
 	res.Duration = time.Since(s.started)
 	s.emit(runtime.Event{Kind: runtime.RunFinished, Status: status, Duration: res.Duration})
 	return res
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // exitCause describes a worker that ended without a result or a Go crash report.

@@ -2,14 +2,14 @@ package chatty
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/golemlabs/golem/blocks"
 )
 
 func Export(ctx *blocks.Context) error {
 	fmt.Println("one")
-	os.Stdout.Write([]byte("two\n"))
+	fmt.Print("t")
+	fmt.Print("wo\n") // a line printed in parts
 	ctx.Logf("three")
 	fmt.Printf("four %d\n", 4)
 	ctx.Log("five", 5)
