@@ -2,13 +2,15 @@
 // A markdown block holds 8 spellings of script URLs: none renders as an active link or handler,
 // clicking each rendered element changes nothing in the project and sends no write; the page
 // carries the Content-Security-Policy and the editor (notebook, charts, tooltips, DAG) works under
-// it without a single violation; DOMPurify cleans HTML even when the server's answer is hostile.
+// it without a single violation; DOMPurify cleans HTML even when the server's answer is hostile;
+// an API token in golem.yaml is warned about; a block file symlinked outside the project is refused.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
 import { BASE, build, launchBrowser, skipReason, startServer } from './harness.mjs'
 
 const skip = skipReason() || false
@@ -205,5 +207,31 @@ test('an API token committed in golem.yaml shows as a warning on the project pag
     assert.match(await warn.textContent(), /golem\.yaml:\d+.*settings\.api_token.*GOLEM_API_TOKEN.*\.golem\/api_token/)
   } finally {
     writeFileSync(cfg, original)
+  }
+})
+
+test('a block file symlinked outside the project: the cell says so and a run is refused', { skip }, async () => {
+  const file = join(server.project, 'transformers/prepare.go')
+  const saved = readFileSync(file)
+  const outside = join(mkdtempSync(join(tmpdir(), 'golem-outside-')), 'evil.go')
+  writeFileSync(outside, 'package prepare\n')
+  rmSync(file)
+  symlinkSync(outside, file)
+  try {
+    await page.goto(`${BASE}/#/p/data_preparation`)
+    const err = page.getByTestId('block-prepare').getByTestId('block-file-error')
+    await err.waitFor()
+    assert.match(await err.textContent(), /transformers\/prepare\.go is a symlink to .*evil\.go/)
+    const r = await fetch(`${BASE}/api/pipelines/data_preparation/runs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: BASE },
+      body: JSON.stringify({ mode: 'pipeline' }),
+    })
+    assert.ok(r.status >= 400, `run started: ${r.status}`)
+    assert.match((await r.json()).error.message, /transformers\/prepare\.go.*outside the project/)
+  } finally {
+    rmSync(file)
+    writeFileSync(file, saved)
+    rmSync(dirname(outside), { recursive: true, force: true })
   }
 })

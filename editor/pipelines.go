@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"slices"
 	"strings"
@@ -82,15 +84,19 @@ type outputView struct {
 
 // blockView is a block of a pipeline as the notebook shows it.
 type blockView struct {
-	Name        string       `json:"name"`
-	Kind        string       `json:"kind"`
-	File        string       `json:"file"`
-	Upstream    []string     `json:"upstream"`
-	Downstream  []string     `json:"downstream"`
-	Content     string       `json:"content"`
-	FileVersion string       `json:"file_version"`
-	Charts      []chart.Spec `json:"charts"`
-	Output      *outputView  `json:"output"`
+	Name        string   `json:"name"`
+	Kind        string   `json:"kind"`
+	File        string   `json:"file"`
+	Upstream    []string `json:"upstream"`
+	Downstream  []string `json:"downstream"`
+	Content     string   `json:"content"`
+	FileVersion string   `json:"file_version"`
+	// FileError says why the block file could not be read (missing, or a
+	// symlink leading outside the project): the cell shows it instead of an
+	// empty editor.
+	FileError string       `json:"file_error,omitempty"`
+	Charts    []chart.Spec `json:"charts"`
+	Output    *outputView  `json:"output"`
 }
 
 // pipelineView is a pipeline with its blocks.
@@ -118,6 +124,12 @@ func (s *Server) viewBlock(p *projects.Project, pl *projects.Pipeline, b *projec
 		Upstream: nonNil(b.Upstream), Downstream: nonNil(pl.Downstream(b.Name)), Charts: []chart.Spec{}}
 	if data, err := p.ReadFile(b.File); err == nil {
 		bv.Content, bv.FileVersion = string(data), projects.Version(data)
+	} else if errors.Is(err, projects.ErrOutsideProject) {
+		bv.FileError = fmt.Sprintf("%v: refused, nothing in it runs", err)
+	} else if errors.Is(err, fs.ErrNotExist) {
+		bv.FileError = fmt.Sprintf("%s does not exist", b.File)
+	} else {
+		bv.FileError = err.Error()
 	}
 	for _, c := range b.Charts {
 		bv.Charts = append(bv.Charts, specFromProject(c))

@@ -66,6 +66,15 @@ func TestFiles_BlockSymlinkedOutsideIsRefused(t *testing.T) {
 			t.Fatalf("no problem names %s: %+v", rel, body.Problems)
 		}
 	})
+	t.Run("pipeline view", func(t *testing.T) {
+		var pv pipelineView
+		ts.must(200, "GET", "/api/pipelines/data_preparation", nil, &pv)
+		for _, b := range pv.Blocks {
+			if b.Name == "prepare" && (b.Content != "" || !strings.Contains(b.FileError, rel+" is a symlink to "+real)) {
+				t.Fatalf("prepare block: content %q, file_error %q", b.Content, b.FileError)
+			}
+		}
+	})
 	if b, _ := os.ReadFile(outside); string(b) != evil {
 		t.Fatal("the file outside the project was changed")
 	}

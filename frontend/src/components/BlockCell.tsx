@@ -269,6 +269,11 @@ export function BlockCell(props: BlockCellProps) {
       {!collapsed && (
         <>
           <ConflictBanner file={f} path={block.file} />
+          {block.file_error && (
+            <div className="banner error small" data-testid="block-file-error">
+              {block.file_error}
+            </div>
+          )}
           {f.saveError && <div className="banner error small">{f.saveError}</div>}
           {isMd && !editingMd ? (
             <div className="md-view" onDoubleClick={() => setEditingMd(true)} title="Double-click to edit">

@@ -86,6 +86,8 @@ export interface Block {
   downstream: string[]
   content: string
   file_version: string
+  /** Why the block file could not be read (missing, or a symlink leading outside the project). */
+  file_error?: string
   charts: ChartSpec[]
   output: OutputMeta | null
 }
