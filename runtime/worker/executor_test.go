@@ -1,0 +1,146 @@
+package worker_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/projects/projecttest"
+	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/worker"
+	"github.com/golemlabs/golem/runtime/worker/workertest"
+)
+
+func TestMain(m *testing.M) { workertest.Main(m) }
+
+const spin = `package spin
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/golemlabs/golem/blocks"
+)
+
+func Load(ctx *blocks.Context) (int, error) {
+	fmt.Println("spinning")
+	if ctx.Bool("stuck", false) {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		wg.Wait() // compiled code: no context reaches it
+	}
+	for {
+	}
+	return 0, nil
+}
+`
+
+// plan builds pipeline p of a project holding one block spin with the given block settings.
+func plan(t *testing.T, blockExtra string, opts runtime.Options) *runtime.Plan {
+	t.Helper()
+	dir := projecttest.New(t, map[string]string{
+		projecttest.PipelineFile("p"): "name: p\nvariables:\n  stuck: {type: bool, default: \"false\"}\nblocks:\n  - {name: spin, kind: data_loader, file: data_loaders/spin.go, upstream: []" + blockExtra + "}\n",
+		"data_loaders/spin.go":         spin,
+	})
+	proj, err := projects.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runtime.Build(proj, "p", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, ctx context.Context, x *worker.Executor, p *runtime.Plan) (*runtime.Result, []runtime.Event) {
+	t.Helper()
+	events := make(chan runtime.Event, 1024)
+	var got []runtime.Event
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range events {
+			got = append(got, e)
+		}
+	}()
+	res, err := x.RunWithID(ctx, p, runtime.NewRunID(), events)
+	close(events)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, got
+}
+
+func TestExecutor_CancelKillsTheWorkerPromptly(t *testing.T) {
+	x := worker.New(workertest.Options())
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(500*time.Millisecond, cancel)
+	begin := time.Now()
+	res, events := run(t, ctx, x, plan(t, "", runtime.Options{}))
+	if d := time.Since(begin); d > 3*time.Second {
+		t.Fatalf("cancel took %s", d)
+	}
+	if res.Status != runtime.StatusCancelled || res.Blocks[0].Status != runtime.StatusCancelled {
+		t.Fatalf("result %s, block %s", res.Status, res.Blocks[0].Status)
+	}
+	saw := false
+	for _, e := range events {
+		saw = saw || (e.Kind == runtime.BlockLog && e.Line == "spinning")
+	}
+	if !saw {
+		t.Fatal("the block's log line did not come through")
+	}
+}
+
+func TestExecutor_KillsABlockStuckPastItsTimeout(t *testing.T) {
+	x := worker.New(worker.Options{Command: workertest.Options().Command, Env: workertest.Options().Env, Grace: 300 * time.Millisecond})
+	begin := time.Now()
+	res, _ := run(t, t.Context(), x, plan(t, ", timeout: 500ms", runtime.Options{Vars: map[string]string{"stuck": "true"}}))
+	if d := time.Since(begin); d > 5*time.Second {
+		t.Fatalf("took %s", d)
+	}
+	b := res.Blocks[0]
+	if res.Status != runtime.StatusFailed || b.Status != runtime.StatusFailed || b.Err == nil || !strings.Contains(b.Err.Message, "timeout of 500ms") {
+		t.Fatalf("result %s, block %s %v", res.Status, b.Status, b.Err)
+	}
+}
+
+func TestExecutor_MemoryLimitKillsTheWorker(t *testing.T) {
+	x := worker.New(workertest.Options())
+	p := plan(t, "", runtime.Options{})
+	p.Pipeline.Settings.MemoryLimit = 64 << 20
+	write := `package spin
+
+import "github.com/golemlabs/golem/blocks"
+
+func Load(ctx *blocks.Context) (int, error) {
+	var keep [][]byte
+	for {
+		keep = append(keep, make([]byte, 8<<20))
+	}
+	return len(keep), nil
+}
+`
+	projecttest.Write(t, p.Project.Dir, "data_loaders/spin.go", write)
+	res, _ := run(t, t.Context(), x, p)
+	b := res.Blocks[0]
+	if b.Status != runtime.StatusFailed || b.Err == nil || !strings.Contains(b.Err.Message, "killed: memory limit 64MiB reached") {
+		t.Fatalf("block %s %v", b.Status, b.Err)
+	}
+	if res.PeakRSS < 64<<20 {
+		t.Fatalf("peak %d", res.PeakRSS)
+	}
+}
+
+func TestExecutor_PlanErrorInTheWorkerIsAnError(t *testing.T) {
+	x := worker.New(workertest.Options())
+	p := plan(t, "", runtime.Options{})
+	projecttest.Write(t, p.Project.Dir, "data_loaders/spin.go", "package spin\n\nfunc Load( {\n")
+	if _, err := x.RunWithID(t.Context(), p, runtime.NewRunID(), nil); err == nil || !strings.Contains(err.Error(), "data_loaders/spin.go:3") {
+		t.Fatalf("err = %v", err)
+	}
+}
