@@ -112,8 +112,10 @@ func (s *Server) secure(h http.Handler) http.Handler {
 // 'unsafe-inline': CodeMirror mounts its theme as a <style> element
 // (style-mod uses adoptedStyleSheets only in shadow roots) and echarts'
 // tooltips carry style="…"; the e2e run counted 3 blocked <style> elements
-// without it. img-src allows data: for the favicon and echarts' exported
-// images; markdown never carries data: URLs (the sanitiser drops them).
+// without it. An injected style still cannot send anything out: img-src,
+// font-src and connect-src reach only this server. img-src allows data: for
+// the favicon and echarts' exported images; markdown never carries data:
+// URLs (the sanitiser drops them).
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"form-action 'self'; frame-ancestors 'none'"
