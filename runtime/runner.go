@@ -217,6 +217,8 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		defer cancel()
 	}
 	sem := make(chan struct{}, maxPar)
+	its := newInterpreters(plan.Project.Dir, len(plan.Blocks()), min(maxPar, len(plan.Blocks()), 2))
+	defer its.close()
 	states := map[string]*nodeState{}
 	for _, n := range plan.Nodes {
 		states[n.Name()] = &nodeState{done: make(chan struct{})}
@@ -285,7 +287,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 					release()
 				}
 			}()
-			r.execNode(runCtx, plan, runID, n, states, st, emit, saves, release, &saving)
+			r.execNode(runCtx, plan, runID, n, states, st, emit, saves, release, &saving, its)
 		}()
 	}
 	wg.Wait()
@@ -318,7 +320,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 // while the output is persisted in the background (saves): parquet encoding of a large frame
 // overlaps with downstream work. The block's final status and block_finished event come once its
 // output is stored, and the run ends only after every save.
-func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event), saves *sync.WaitGroup, release func(), saving *bool) {
+func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event), saves *sync.WaitGroup, release func(), saving *bool, its *interpreters) {
 	start := time.Now()
 	var logMu sync.Mutex
 	log := func(line string) {
@@ -353,7 +355,7 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 				log(fmt.Sprintf("retrying (attempt %d of %d)", attempt, policy.Count+1))
 			}
 			var err error
-			out, err = r.attempt(ctx, plan, runID, n, inputs, log)
+			out, err = r.attempt(ctx, plan, runID, n, inputs, log, its)
 			return err
 		})
 		st.res.Attempts = len(attempts)
@@ -481,14 +483,14 @@ func (p *Plan) BlockTimeout(n *Node, def time.Duration) time.Duration {
 }
 
 // attempt runs a block once in a fresh interpreter, then its Test function.
-func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node, inputs []any, log func(string)) (out any, err error) {
+func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node, inputs []any, log func(string), its *interpreters) (out any, err error) {
 	timeout := r.timeout(plan, n)
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	it, err := newInterpreter(plan.Project.Dir, n, log)
+	it, err := its.get(n, log)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/golemlabs/golem/runtime/worker"
@@ -40,10 +39,7 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // run dispatches to a subcommand; it is main without the process around it, for tests.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOGC") == "" {
-		// Pipelines hold a few large frames: collecting at 25% growth instead of 100% keeps the peak
-		// memory of a run near its live data (train_linear on 11 months: 200–250 → ~175 MB) at no
-		// measurable cost in time.
-		debug.SetGCPercent(25)
+		tuneGC()
 	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)

@@ -234,9 +234,14 @@ func (d *Dispatcher) execute(r *run) {
 		}
 		close(fan)
 	}()
+	var finished []runtime.Event
 	go func() {
 		defer close(tracked)
 		for e := range fan {
+			if e.Kind == runtime.RunFinished {
+				finished = append(finished, e) // told once the history has the run's end
+				continue
+			}
 			d.broadcast(e)
 		}
 	}()
@@ -246,6 +251,9 @@ func (d *Dispatcher) execute(r *run) {
 	r.res, r.err = res, err
 	if ferr := d.rec.Finish(bg, r.id, res, err); ferr != nil {
 		d.o.Logf("record end of %s: %v", r.id, ferr)
+	}
+	for _, e := range finished {
+		d.broadcast(e)
 	}
 	if err != nil {
 		d.broadcast(runtime.Event{Kind: runtime.RunFinished, RunID: r.id, Pipeline: r.pipeline, Status: runtime.StatusFailed, Line: err.Error(), Time: time.Now()})

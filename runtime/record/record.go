@@ -53,9 +53,10 @@ func (r *Recorder) Cancel(ctx context.Context, id string) error {
 	})
 }
 
-// coalesce is how long a block's start may wait to be written: a fast block is then recorded in
-// one transaction (with its end) instead of two, while a block that runs longer is recorded as
-// running within this delay, so a crash finds it.
+// coalesce is how long a block's change may wait to be written: the blocks of a fast run are
+// then recorded in a few transactions instead of two each, while a block that runs longer is
+// recorded as running within this delay. Block code runs in a worker process, so what is pending
+// here survives the crash of a block; Finish writes the rest.
 const coalesce = 50 * time.Millisecond
 
 // Track records the events of run id as they come and forwards each to out (when not nil). It
@@ -139,9 +140,6 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 					b.OutputRef = ".golem/outputs/" + run.Pipeline + "/" + e.Block
 				}
 			})
-		}
-		if e.Kind == runtime.BlockFinished {
-			write() // a finished block's status and output are recorded before anything depends on them
 		}
 		if out != nil {
 			out <- e

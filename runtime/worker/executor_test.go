@@ -42,7 +42,7 @@ func plan(t *testing.T, blockExtra string, opts runtime.Options) *runtime.Plan {
 	t.Helper()
 	dir := projecttest.New(t, map[string]string{
 		projecttest.PipelineFile("p"): "name: p\nvariables:\n  stuck: {type: bool, default: \"false\"}\nblocks:\n  - {name: spin, kind: data_loader, file: data_loaders/spin.go, upstream: []" + blockExtra + "}\n",
-		"data_loaders/spin.go":         spin,
+		"data_loaders/spin.go":        spin,
 	})
 	proj, err := projects.Load(dir)
 	if err != nil {
