@@ -16,10 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/golemlabs/golem/runtime/symbols"
 )
@@ -72,6 +70,7 @@ type interpreter struct {
 	err    error
 	pw     *os.File // os.Stdout of the block
 	lines  *lineWriter
+	errw   *lockedWriter // the block's stderr (log.Print*, flag errors)
 	done   chan struct{}
 	// imported is set once the per-run package is imported; later calls only replace its values.
 	imported bool
@@ -79,33 +78,15 @@ type interpreter struct {
 	pos int
 }
 
-// newInterpreter prepares an interpreter for node with the block's stdout and stderr going to log.
-func newInterpreter(projectDir string, node *Node, log func(string)) (*interpreter, error) {
-	it, err := prepareInterpreter(projectDir)
-	if err != nil {
-		return nil, err
-	}
-	it.bind(node, log)
-	return it, nil
-}
-
-// bind gives a prepared interpreter the block it runs and where its lines go.
-func (it *interpreter) bind(node *Node, log func(string)) {
-	it.node = node
-	it.lines.mu.Lock()
-	it.lines.log = log
-	it.lines.mu.Unlock()
-}
-
-// prepareInterpreter builds a fresh interpreter with the standard library and the block API, not
-// yet bound to a block: the costly part (~6 ms, most of it yaegi compiling its generic stdlib
-// sources), which interpreters does ahead of the blocks that need it.
-func prepareInterpreter(projectDir string) (*interpreter, error) {
+// newInterpreter prepares an interpreter for node with the block's stdout and stderr going to
+// log; it loads the standard packages of imports (see useStdlib).
+func newInterpreter(projectDir string, node *Node, log func(string), imports []string) (*interpreter, error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	it := &interpreter{pw: pw, done: make(chan struct{}), lines: &lineWriter{}}
+	it := &interpreter{node: node, pw: pw, done: make(chan struct{}), lines: &lineWriter{log: log}}
+	it.errw = &lockedWriter{w: &it.stderr}
 	go func() {
 		defer close(it.done)
 		sc := bufio.NewScanner(pr)
@@ -119,10 +100,10 @@ func prepareInterpreter(projectDir string) (*interpreter, error) {
 		GoPath:               ".",
 		SourcecodeFilesystem: srcFS{root: os.DirFS(projectDir)},
 		Stdout:               it.lines,
-		Stderr:               &lockedWriter{w: &it.stderr},
+		Stderr:               it.errw,
 		Env:                  []string{},
 	})
-	if err := it.i.Use(stdlib.Symbols); err != nil {
+	if err := useStdlib(it.i, imports, it.lines, it.errw); err != nil {
 		it.close()
 		return nil, err
 	}
@@ -137,77 +118,6 @@ func prepareInterpreter(projectDir string) (*interpreter, error) {
 		return nil, err
 	}
 	return it, nil
-}
-
-// interpreters prepares the fresh interpreters of a run's blocks ahead of them, on as many
-// goroutines as blocks may run at once, a few at a time.
-type interpreters struct {
-	dir      string
-	ready    chan *interpreter
-	stop     chan struct{}
-	finished chan struct{} // closed when every producer has stopped
-	left     atomic.Int64  // interpreters still to prepare
-}
-
-func newInterpreters(dir string, n, procs int) *interpreters {
-	p := &interpreters{dir: dir, ready: make(chan *interpreter, procs), stop: make(chan struct{}), finished: make(chan struct{})}
-	p.left.Store(int64(n))
-	var wg sync.WaitGroup
-	for range procs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p.left.Add(-1) >= 0 {
-				it, err := prepareInterpreter(dir)
-				if err != nil {
-					return
-				}
-				select {
-				case p.ready <- it:
-				case <-p.stop:
-					it.close()
-					return
-				}
-			}
-		}()
-	}
-	go func() {
-		wg.Wait()
-		close(p.finished)
-	}()
-	return p
-}
-
-// get returns a fresh interpreter bound to node: a prepared one, or one made now when none is
-// on its way (a retry, or a run with more attempts than blocks).
-func (p *interpreters) get(node *Node, log func(string)) (*interpreter, error) {
-	select {
-	case it := <-p.ready:
-		it.bind(node, log)
-		return it, nil
-	case <-p.finished:
-		select {
-		case it := <-p.ready:
-			it.bind(node, log)
-			return it, nil
-		default:
-			return newInterpreter(p.dir, node, log)
-		}
-	}
-}
-
-// close stops preparing and releases interpreters nobody took.
-func (p *interpreters) close() {
-	close(p.stop)
-	<-p.finished
-	for {
-		select {
-		case it := <-p.ready:
-			it.close()
-		default:
-			return
-		}
-	}
 }
 
 // lineWriter turns what a block prints into log lines as it prints them: in a worker process the

@@ -61,6 +61,15 @@ type Plan struct {
 
 	startOnce sync.Once
 	started   time.Time
+
+	utilsOnce sync.Once
+	utils     []string // imports of the project's utils packages
+}
+
+// utilsImports returns what the project's utils packages import, read once per plan.
+func (p *Plan) utilsImports() []string {
+	p.utilsOnce.Do(func() { p.utils = stdImports(p.Project.Dir) })
+	return p.utils
 }
 
 // Blocks returns the names of the blocks the run executes, in run order.

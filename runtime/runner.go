@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -217,8 +218,6 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		defer cancel()
 	}
 	sem := make(chan struct{}, maxPar)
-	its := newInterpreters(plan.Project.Dir, len(plan.Blocks()), min(maxPar, len(plan.Blocks()), 2))
-	defer its.close()
 	states := map[string]*nodeState{}
 	for _, n := range plan.Nodes {
 		states[n.Name()] = &nodeState{done: make(chan struct{})}
@@ -287,7 +286,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 					release()
 				}
 			}()
-			r.execNode(runCtx, plan, runID, n, states, st, emit, saves, release, &saving, its)
+			r.execNode(runCtx, plan, runID, n, states, st, emit, saves, release, &saving)
 		}()
 	}
 	wg.Wait()
@@ -320,7 +319,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 // while the output is persisted in the background (saves): parquet encoding of a large frame
 // overlaps with downstream work. The block's final status and block_finished event come once its
 // output is stored, and the run ends only after every save.
-func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event), saves *sync.WaitGroup, release func(), saving *bool, its *interpreters) {
+func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event), saves *sync.WaitGroup, release func(), saving *bool) {
 	start := time.Now()
 	var logMu sync.Mutex
 	log := func(line string) {
@@ -355,7 +354,7 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 				log(fmt.Sprintf("retrying (attempt %d of %d)", attempt, policy.Count+1))
 			}
 			var err error
-			out, err = r.attempt(ctx, plan, runID, n, inputs, log, its)
+			out, err = r.attempt(ctx, plan, runID, n, inputs, log)
 			return err
 		})
 		st.res.Attempts = len(attempts)
@@ -483,14 +482,14 @@ func (p *Plan) BlockTimeout(n *Node, def time.Duration) time.Duration {
 }
 
 // attempt runs a block once in a fresh interpreter, then its Test function.
-func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node, inputs []any, log func(string), its *interpreters) (out any, err error) {
+func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node, inputs []any, log func(string)) (out any, err error) {
 	timeout := r.timeout(plan, n)
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	it, err := its.get(n, log)
+	it, err := newInterpreter(plan.Project.Dir, n, log, append(slices.Clone(n.Source.Imports), plan.utilsImports()...))
 	if err != nil {
 		return nil, err
 	}

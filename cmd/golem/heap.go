@@ -3,7 +3,7 @@ package main
 import (
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
+	rtmetrics "runtime/metrics"
 )
 
 // Heap goals. Pipelines hold a few large frames: collecting at 25% heap growth instead of 100%
@@ -19,13 +19,13 @@ const (
 // tuneGC sets the collector's percentage after every collection from the live heap it found.
 // GOGC in the environment turns the tuning off.
 func tuneGC() {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	sample := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	last := -1
 	var adjust func()
 	adjust = func() {
-		metrics.Read(sample)
+		rtmetrics.Read(sample)
 		live := int64(0)
-		if sample[0].Value.Kind() == metrics.KindUint64 {
+		if sample[0].Value.Kind() == rtmetrics.KindUint64 {
 			live = int64(sample[0].Value.Uint64())
 		}
 		pct := gcPercent

@@ -43,6 +43,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("%w: golem run takes a project directory and a pipeline name", errUsage)
 	}
 	dir, pipeline := pos[0], pos[1]
+	// The worker process starts now: its start overlaps with loading, planning and recording.
+	exec := worker.New(worker.Options{BlockTimeout: *timeout})
+	exec.Prestart()
+	defer exec.Close()
 	if *withUp && *down {
 		return fmt.Errorf("%w: --with-upstream and --downstream exclude each other", errUsage)
 	}
@@ -72,7 +76,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// golem run is one more client of the dispatcher: it queues behind other runs of the pipeline
 	// (also those of a golem start on the same project), runs in a worker process, is recorded and
 	// sends the pipeline's webhooks like a run from the editor.
-	d := dispatch.New(dispatch.Options{ProjectDir: proj.Dir, History: hist, Worker: worker.Options{BlockTimeout: *timeout},
+	d := dispatch.New(dispatch.Options{ProjectDir: proj.Dir, History: hist, Executor: exec,
 		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }})
 	defer d.Close()
 	res, err := submitAndFollow(ctx, d, dispatch.Request{Pipeline: pipeline, Trigger: history.TriggerCLI, Options: opts}, progress, stderr,

@@ -16,6 +16,7 @@ import (
 	"github.com/golemlabs/golem/runtime"
 	"github.com/golemlabs/golem/runtime/dispatch"
 	"github.com/golemlabs/golem/runtime/schedule"
+	"github.com/golemlabs/golem/runtime/worker"
 )
 
 // runStart serves the browser editor on the project in DIR (default ".")
@@ -58,7 +59,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }
-	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf,
+	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: worker.Options{KeepSpare: true},
 		EditorURL: "http://" + net.JoinHostPort(*host, strconv.Itoa(*port))})
 	defer d.Close()
 

@@ -407,6 +407,9 @@ func (d *Dispatcher) Close() {
 	d.mu.Unlock()
 	d.wg.Wait()
 	d.notes.Wait()
+	if c, ok := d.o.Executor.(interface{ Close() }); ok {
+		c.Close()
+	}
 }
 
 func (d *Dispatcher) notify(r *run) {

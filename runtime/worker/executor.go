@@ -32,11 +32,26 @@ type Options struct {
 	Grace time.Duration
 	// Poll is how often the worker's memory and its blocks' timeouts are checked; 0 means 50ms.
 	Poll time.Duration
+	// KeepSpare keeps one worker process started ahead of the next run, so that a run does not
+	// wait for a process to start (~50 ms: the golem binary's initialisation).
+	KeepSpare bool
 }
 
 // Executor runs each run in a worker process of its own. It is safe for concurrent use.
 type Executor struct {
 	o Options
+
+	mu     sync.Mutex
+	spare  *proc
+	closed bool
+}
+
+// proc is a started worker process waiting for its job.
+type proc struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout io.ReadCloser
+	tail   *stderrTail
 }
 
 // New returns an Executor.
@@ -50,7 +65,84 @@ func New(o Options) *Executor {
 	if o.MemoryLimit <= 0 {
 		o.MemoryLimit = DefaultMemoryLimit()
 	}
-	return &Executor{o: o}
+	x := &Executor{o: o}
+	if o.KeepSpare {
+		x.Prestart()
+	}
+	return x
+}
+
+// Prestart starts a worker process for the next run now, if none waits, so that its start
+// overlaps with the work before the run (loading and planning the project, recording the run).
+func (x *Executor) Prestart() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.spare != nil || x.closed {
+		return
+	}
+	if p, err := x.start(); err == nil {
+		x.spare = p
+	}
+}
+
+// Close ends the spare worker process, if any.
+func (x *Executor) Close() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.closed = true
+	if x.spare != nil {
+		_ = x.spare.cmd.Process.Kill()
+		_ = x.spare.stdin.Close()
+		_ = x.spare.cmd.Wait()
+		x.spare = nil
+	}
+}
+
+// take returns the spare worker process, or a new one; with KeepSpare it starts the next spare.
+func (x *Executor) take() (*proc, error) {
+	x.mu.Lock()
+	p := x.spare
+	x.spare = nil
+	x.mu.Unlock()
+	if p == nil {
+		var err error
+		if p, err = x.start(); err != nil {
+			return nil, err
+		}
+	}
+	if x.o.KeepSpare {
+		go x.Prestart()
+	}
+	return p, nil
+}
+
+// start starts a worker process; it waits for its job on stdin.
+func (x *Executor) start() (*proc, error) {
+	argv := x.o.Command
+	if len(argv) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("%w: find the golem executable: %w", ErrWorker, err)
+		}
+		argv = []string{exe, Arg}
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	// No GOMEMLIMIT: near a soft limit the collector runs back to back, and a block that keeps
+	// allocating took 15 s instead of 2 to reach a 300 MiB limit. The supervisor kills at the limit.
+	cmd.Env = append(os.Environ(), x.o.Env...)
+	p := &proc{cmd: cmd, tail: &stderrTail{}}
+	var err error
+	if p.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	if p.stdout, err = cmd.StdoutPipe(); err != nil {
+		return nil, err
+	}
+	cmd.Stderr = p.tail
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%w: start %s: %w", ErrWorker, argv[0], err)
+	}
+	return p, nil
 }
 
 // MemoryLimit is the limit a run of plan gets: the pipeline's, else the project's, else the
@@ -88,37 +180,16 @@ type session struct {
 func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID string, events chan<- runtime.Event) (*runtime.Result, error) {
 	s := &session{x: x, plan: plan, runID: runID, events: events, started: time.Now(), limit: x.MemoryLimit(plan),
 		running: map[string]time.Time{}, saving: map[string]bool{}, finished: map[string]runtime.BlockResult{}}
-	argv := x.o.Command
-	if len(argv) == 0 {
-		exe, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("%w: find the golem executable: %w", ErrWorker, err)
-		}
-		argv = []string{exe, Arg}
-	}
-	cmd := exec.Command(argv[0], argv[1:]...)
-	// No GOMEMLIMIT: near a soft limit the collector runs back to back, and a block that keeps
-	// allocating took 15 s instead of 2 to reach a 300 MiB limit. golem collects at 25% heap growth.
-	cmd.Env = append(os.Environ(), x.o.Env...)
-	cmd.Dir = plan.Project.Dir
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	tail := &stderrTail{}
-	cmd.Stderr = tail
 	job, err := json.Marshal(Job{ProjectDir: plan.Project.Dir, Pipeline: plan.Pipeline.Name, RunID: runID,
 		Options: plan.Options, BlockTimeout: x.o.BlockTimeout})
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("%w: start %s: %w", ErrWorker, argv[0], err)
+	p, err := x.take()
+	if err != nil {
+		return nil, err
 	}
+	cmd, stdin, stdout, tail := p.cmd, p.stdin, p.stdout, p.tail
 	// stdin stays open for the whole run: the worker exits when it closes.
 	_, _ = stdin.Write(append(job, '\n'))
 	watched := make(chan struct{})

@@ -32,6 +32,10 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 	if err := json.Unmarshal(line, &job); err != nil {
 		return fmt.Errorf("%w: decode job: %w", ErrWorker, err)
 	}
+	// Relative paths in blocks mean the project's files, as in a run that starts in the project.
+	if err := os.Chdir(job.ProjectDir); err != nil {
+		return fmt.Errorf("%w: %w", ErrWorker, err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
