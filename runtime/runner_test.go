@@ -662,3 +662,40 @@ func Transform(ctx *blocks.Context, in *frame.Frame) (*frame.Frame, error) {
 	}
 	_ = frame.Int64
 }
+
+// An interpreter loads only the standard packages a block and utils import: a package only utils
+// import, fmt with an interpreted Stringer, log, and the empty environment all still work.
+func TestRunner_StdlibAsImported(t *testing.T) {
+	dir := project(t, "  - {name: std, kind: data_loader, file: data_loaders/std.go, upstream: []}\n",
+		map[string]string{
+			"utils/pad/pad.go": "package pad\n\nimport \"strings\"\n\nfunc Left(s string, n int) string { return strings.Repeat(\" \", n-len(s)) + s }\n",
+			"data_loaders/std.go": `package std
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"sort"
+
+	"github.com/golemlabs/golem/blocks"
+	"utils/pad"
+)
+
+type named string
+
+func (n named) String() string { return "named:" + string(n) }
+
+func Load(ctx *blocks.Context) (string, error) {
+	xs := []int{3, 1, 2}
+	sort.Ints(xs)
+	log.Println("to stderr")
+	fmt.Println(named("x"), os.Getenv("HOME") == "")
+	return fmt.Sprint(xs) + pad.Left("y", 3), nil
+}
+`})
+	r := mustRun(t, dir, Options{}, RunnerOptions{})
+	b := wantStatus(t, r, "std", StatusSucceeded)
+	if string(b.Value) != `"[1 2 3]  y"` || !slices.Contains(b.Logs, "named:x true") {
+		t.Fatalf("value %s, logs %q", b.Value, b.Logs)
+	}
+}
