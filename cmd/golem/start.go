@@ -59,7 +59,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }
-	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: worker.Options{KeepSpare: true},
+	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: worker.Options{Spares: 1},
 		EditorURL: "http://" + net.JoinHostPort(*host, strconv.Itoa(*port))})
 	defer d.Close()
 

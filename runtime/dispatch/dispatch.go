@@ -79,6 +79,8 @@ type run struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	done     chan struct{}
+	started  bool   // recorded as running (holding a global slot) when submitted
+	behind   string // the run it waits behind, as last told to subscribers
 	res      *runtime.Result
 	err      error
 }
@@ -135,17 +137,32 @@ func (d *Dispatcher) Submit(ctx context.Context, req Request) (string, error) {
 	if err := plan.CheckStoredInputs(d.store); err != nil {
 		return "", err
 	}
-	id, err := d.rec.Queue(ctx, plan, trigger, req.ScheduledAt)
+	limit := plan.Pipeline.Settings.MaxConcurrentRuns
+	// A run that finds a slot free is recorded and started in one history write.
+	var id, behind string
+	started := false
+	select {
+	case d.global <- struct{}{}:
+		id, started, behind, err = d.rec.QueueAndClaim(ctx, plan, trigger, req.ScheduledAt, limit)
+		if !started {
+			<-d.global
+		}
+	default:
+		id, err = d.rec.Queue(ctx, plan, trigger, req.ScheduledAt)
+	}
 	if err != nil {
 		return "", err
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	r := &run{id: id, pipeline: req.Pipeline, trigger: trigger, plan: plan, limit: plan.Pipeline.Settings.MaxConcurrentRuns,
-		ctx: rctx, cancel: cancel, done: make(chan struct{})}
+	r := &run{id: id, pipeline: req.Pipeline, trigger: trigger, plan: plan, limit: limit,
+		ctx: rctx, cancel: cancel, done: make(chan struct{}), started: started, behind: behind}
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
 		cancel()
+		if started {
+			<-d.global
+		}
 		_ = d.rec.Cancel(ctx, id)
 		return "", ErrClosed
 	}
@@ -154,6 +171,10 @@ func (d *Dispatcher) Submit(ctx context.Context, req Request) (string, error) {
 	d.mu.Unlock()
 	d.broadcast(runtime.Event{Kind: runtime.RunQueued, RunID: id, Pipeline: r.pipeline, Status: runtime.StatusQueued,
 		Trigger: trigger, Blocks: plan.Blocks(), Time: time.Now()})
+	if behind != "" {
+		d.broadcast(runtime.Event{Kind: runtime.RunQueued, RunID: id, Pipeline: r.pipeline, Status: runtime.StatusQueued,
+			Line: "queued behind run " + behind, Trigger: trigger, Time: time.Now()})
+	}
 	go d.execute(r)
 	return id, nil
 }
@@ -163,7 +184,7 @@ func (d *Dispatcher) Submit(ctx context.Context, req Request) (string, error) {
 // cancellation, when r is cancelled first: a cancelled queued run never starts and holds no slot.
 func (d *Dispatcher) admit(r *run) bool {
 	bg := context.Background()
-	told := ""
+	told := r.behind
 	for {
 		select {
 		case d.global <- struct{}{}:
@@ -216,7 +237,7 @@ func (d *Dispatcher) execute(r *run) {
 		d.mu.Unlock()
 	}()
 	bg := context.Background()
-	if !d.admit(r) {
+	if !r.started && !d.admit(r) {
 		r.err = fmt.Errorf("run %s: %w", r.id, runtime.ErrCancelled)
 		if err := d.rec.Cancel(bg, r.id); err != nil {
 			d.o.Logf("record cancel of %s: %v", r.id, err)

@@ -21,6 +21,25 @@ type Recorder struct {
 
 // Queue records a run of plan as queued and returns its ID.
 func (r *Recorder) Queue(ctx context.Context, plan *runtime.Plan, trigger string, scheduledAt time.Time) (string, error) {
+	run := newRun(plan, trigger, scheduledAt)
+	if err := r.H.Create(ctx, run); err != nil {
+		return "", fmt.Errorf("record run of %s: %w", plan.Pipeline.Name, err)
+	}
+	return run.ID, nil
+}
+
+// QueueAndClaim is Queue then Claim in one history write: the run is recorded and, when the
+// pipeline's limit allows, started; otherwise it waits behind the run returned.
+func (r *Recorder) QueueAndClaim(ctx context.Context, plan *runtime.Plan, trigger string, scheduledAt time.Time, limit int) (id string, started bool, behind string, err error) {
+	run := newRun(plan, trigger, scheduledAt)
+	started, behind, err = r.H.CreateStarted(context.WithoutCancel(ctx), run, limit)
+	if err != nil {
+		return "", false, "", fmt.Errorf("record run of %s: %w", plan.Pipeline.Name, err)
+	}
+	return run.ID, started, behind, nil
+}
+
+func newRun(plan *runtime.Plan, trigger string, scheduledAt time.Time) *history.PipelineRun {
 	if trigger == "" {
 		trigger = history.TriggerCLI
 	}
@@ -31,10 +50,7 @@ func (r *Recorder) Queue(ctx context.Context, plan *runtime.Plan, trigger string
 	for _, b := range plan.Blocks() {
 		run.Blocks = append(run.Blocks, history.BlockRun{Name: b, Status: history.Queued})
 	}
-	if err := r.H.Create(ctx, run); err != nil {
-		return "", fmt.Errorf("record run of %s: %w", plan.Pipeline.Name, err)
-	}
-	return run.ID, nil
+	return run
 }
 
 // Claim records queued run id as running when its pipeline's limit of concurrent runs allows it

