@@ -131,12 +131,16 @@ func tracePosition(lines []string, file string) int {
 	return 0
 }
 
-// traceExcerpt is the start of a crash report for a block error's stack: enough to recognise it,
-// never a wall of interpreter frames.
+// traceExcerpt is the message part of a crash report for a block error's stack, without the Go
+// trace: its frames are the interpreter's, never the block's lines. The run keeps the trace.
 func traceExcerpt(lines []string) string {
-	const n = 8
-	if len(lines) > n {
-		lines = append(lines[:n:n], fmt.Sprintf("… (%d more lines in the run's worker log)", len(lines)-n))
+	var out []string
+	for i, l := range lines {
+		if l == "" || strings.HasPrefix(l, "goroutine ") {
+			out = append(out, fmt.Sprintf("(the Go trace, %d more lines, is with the run: golem logs, or the run's page)", len(lines)-i))
+			break
+		}
+		out = append(out, l)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
 }

@@ -193,6 +193,17 @@ export function RunDetail({ id }: { id: string }) {
           Rerun
         </button>
       )}
+      {run.error && run.status !== 'succeeded' && (
+        <div className="banner error" data-testid="run-error">
+          {run.error}
+        </div>
+      )}
+      {run.stderr && run.stderr.length > 0 && (
+        <details data-testid="run-stderr">
+          <summary>Worker process output (the run's worker died)</summary>
+          <pre className="logs">{run.stderr.join('\n')}</pre>
+        </details>
+      )}
       <h2>Timeline</h2>
       <div className="timeline" data-testid="run-timeline">
         {timelineBars(run.blocks ?? [], run.started_at).map((b) => (

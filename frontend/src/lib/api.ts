@@ -180,6 +180,10 @@ export interface Run {
   status: string
   started_at?: string
   duration_ms?: number
+  /** what failed the run, naming the block (a worker process's crash: "panic: x", "fatal error: ...") */
+  error?: string
+  /** the last stderr lines (the Go crash report) of a run whose worker process died */
+  stderr?: string[]
   blocks: RunBlock[]
 }
 

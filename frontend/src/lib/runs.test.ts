@@ -20,6 +20,18 @@ describe('reduceRun', () => {
     expect(done.blocks.b.status).toBe('skipped')
   })
 
+  it('shows a run waiting for a slot as queued until it starts', () => {
+    let s = apply([
+      { type: 'run_queued', run_id: 'r', pipeline: 'p', blocks: ['a'], mode: 'api', status: 'queued' },
+      { type: 'run_queued', run_id: 'r', pipeline: 'p', line: 'queued behind run q', status: 'queued' },
+    ])
+    expect(s.activeRun).toBe('r')
+    expect(s.runStatus).toBe('queued')
+    expect(s.blocks.a.status).toBe('queued')
+    s = reduceRun(s, { type: 'run_started', run_id: 'r', pipeline: 'p', blocks: ['a'] })
+    expect(s.runStatus).toBe('running')
+  })
+
   it('ignores other pipelines', () => {
     const s = initialRunState('p')
     expect(reduceRun(s, { type: 'block_started', pipeline: 'q', block: 'a', run_id: 'r' })).toBe(s)

@@ -62,6 +62,15 @@ function update(state: RunState, name: string, f: (b: BlockRunState) => BlockRun
 export function reduceRun(state: RunState, m: WSMessage): RunState {
   if (m.pipeline !== state.pipeline) return state
   switch (m.type) {
+    case 'run_queued': {
+      // Accepted and waiting for a slot (the pipeline's max_concurrent_runs); line says behind which run.
+      if (m.line) return state.activeRun === m.run_id ? { ...state, runStatus: 'queued' } : state
+      let s: RunState = { ...state, activeRun: m.run_id ?? null, runStatus: 'queued', runError: null }
+      for (const b of m.blocks ?? []) {
+        s = update(s, b, (p) => ({ ...p, status: 'queued', logs: [], error: null, run_id: m.run_id }))
+      }
+      return s
+    }
     case 'run_started': {
       let s: RunState = { ...state, activeRun: m.run_id ?? null, runStatus: 'running', runError: null }
       for (const b of m.blocks ?? []) {
