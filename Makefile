@@ -36,10 +36,11 @@ example: build
 # test: every test — generated code fresh, vet, Go tests, frontend unit tests, browser tests
 test: check-generated test-go test-frontend e2e
 
-# test-go: vet and run the Go tests
+# test-go: vet, the Go tests, and the race detector on the runtime and the editor (runs, workers, dispatch)
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 20m ./runtime/... ./editor/
 
 # test-frontend: the frontend unit tests (vitest)
 test-frontend:
