@@ -167,6 +167,22 @@ type nodeState struct {
 	res    BlockResult
 }
 
+// execution is the state of one run of a plan that its blocks share.
+type execution struct {
+	plan   *Plan
+	runID  string
+	states map[string]*nodeState // by block name
+	emit   func(Event)
+	saves  sync.WaitGroup // outputs being persisted while their downstreams already run
+}
+
+// slot is a block's place among the blocks that may run at once: held until its output is
+// stored, by the block or by its background save.
+type slot struct {
+	release func()
+	saving  bool // set when a background save takes over the slot
+}
+
 // Run executes plan and returns its result; events, when not nil, receive progress and must be
 // drained by the caller. A failed block fails the run and skips its downstreams; independent
 // blocks go on. Cancelling ctx stops running blocks promptly.
@@ -218,7 +234,8 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		defer cancel()
 	}
 	sem := make(chan struct{}, maxPar)
-	states := map[string]*nodeState{}
+	x := &execution{plan: plan, runID: runID, states: map[string]*nodeState{}, emit: emit}
+	states := x.states
 	for _, n := range plan.Nodes {
 		states[n.Name()] = &nodeState{done: make(chan struct{})}
 	}
@@ -244,7 +261,6 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		}
 	}
 	var wg sync.WaitGroup
-	saves := &sync.WaitGroup{} // outputs being persisted while their downstreams already run
 	for _, n := range plan.Nodes {
 		st := states[n.Name()]
 		if !n.Run || n.Source == nil {
@@ -279,18 +295,17 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 			}
 			// The slot is held until the block's output is stored, so MaxParallel bounds blocks
 			// and saves together (MaxParallel 1 stays strictly serial).
-			release := sync.OnceFunc(func() { <-sem })
-			saving := false // set when a background save takes over the slot
+			sl := &slot{release: sync.OnceFunc(func() { <-sem })}
 			defer func() {
-				if !saving {
-					release()
+				if !sl.saving {
+					sl.release()
 				}
 			}()
-			r.execNode(runCtx, plan, runID, n, states, st, emit, saves, release, &saving)
+			r.execNode(runCtx, x, n, st, sl)
 		}()
 	}
 	wg.Wait()
-	saves.Wait()
+	x.saves.Wait()
 	res.Status = StatusSucceeded
 	for _, n := range plan.Nodes {
 		st := states[n.Name()]
@@ -319,7 +334,8 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 // while the output is persisted in the background (saves): parquet encoding of a large frame
 // overlaps with downstream work. The block's final status and block_finished event come once its
 // output is stored, and the run ends only after every save.
-func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node, states map[string]*nodeState, st *nodeState, emit func(Event), saves *sync.WaitGroup, release func(), saving *bool) {
+func (r *Runner) execNode(ctx context.Context, x *execution, n *Node, st *nodeState, sl *slot) {
+	plan, emit := x.plan, x.emit
 	start := time.Now()
 	var logMu sync.Mutex
 	log := func(line string) {
@@ -330,7 +346,7 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 		logMu.Unlock()
 		emit(Event{Kind: BlockLog, Block: n.Name(), Line: line})
 	}
-	st.key = cacheKey(plan, n, r.upstreamKeys(plan, n, states))
+	st.key = cacheKey(plan, n, r.upstreamKeys(x, n))
 	if m, ok := cached(r.o.Store, plan, n, st.key, r.o.Clock.Now()); ok {
 		v, _, err := r.o.Store.Load(plan.Pipeline.Name, n.Name())
 		if err == nil {
@@ -343,7 +359,7 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 	}
 	emit(Event{Kind: BlockStarted, Block: n.Name(), Status: StatusRunning})
 
-	inputs, err := r.inputs(plan, n, states)
+	inputs, err := r.inputs(x, n)
 	var out any
 	if err == nil {
 		policy := r.policy(plan, n)
@@ -354,7 +370,7 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 				log(fmt.Sprintf("retrying (attempt %d of %d)", attempt, policy.Count+1))
 			}
 			var err error
-			out, err = r.attempt(ctx, plan, runID, n, inputs, log)
+			out, err = r.attempt(ctx, x, n, inputs, log)
 			return err
 		})
 		st.res.Attempts = len(attempts)
@@ -401,18 +417,19 @@ func (r *Runner) execNode(ctx context.Context, plan *Plan, runID string, n *Node
 		return
 	}
 	emit(Event{Kind: BlockSaving, Block: n.Name(), Status: StatusRunning})
-	saves.Add(1)
-	*saving = true
+	x.saves.Add(1)
+	sl.saving = true
 	go func() {
-		defer saves.Done()
-		defer release()
-		_, err := r.o.Store.SaveKeyed(plan.Pipeline.Name, n.Name(), out, runID, st.key)
+		defer x.saves.Done()
+		defer sl.release()
+		_, err := r.o.Store.SaveKeyed(plan.Pipeline.Name, n.Name(), out, x.runID, st.key)
 		finish(err)
 	}()
 }
 
 // upstreamKeys returns the cache keys of n's upstreams: from this run, or from their stored outputs.
-func (r *Runner) upstreamKeys(plan *Plan, n *Node, states map[string]*nodeState) []string {
+func (r *Runner) upstreamKeys(x *execution, n *Node) []string {
+	plan, states := x.plan, x.states
 	var keys []string
 	for _, u := range n.Upstream {
 		if u.Run && u.Source != nil {
@@ -433,7 +450,8 @@ func (r *Runner) upstreamKeys(plan *Plan, n *Node, states map[string]*nodeState)
 }
 
 // inputs gathers a node's upstream outputs: from this run, or from the output store.
-func (r *Runner) inputs(plan *Plan, n *Node, states map[string]*nodeState) ([]any, error) {
+func (r *Runner) inputs(x *execution, n *Node) ([]any, error) {
+	plan, states := x.plan, x.states
 	if !n.Source.Kind.TakesInputs() {
 		return nil, nil
 	}
@@ -482,7 +500,8 @@ func (p *Plan) BlockTimeout(n *Node, def time.Duration) time.Duration {
 }
 
 // attempt runs a block once in a fresh interpreter, then its Test function.
-func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node, inputs []any, log func(string)) (out any, err error) {
+func (r *Runner) attempt(ctx context.Context, x *execution, n *Node, inputs []any, log func(string)) (out any, err error) {
+	plan := x.plan
 	timeout := r.timeout(plan, n)
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -509,7 +528,7 @@ func (r *Runner) attempt(ctx context.Context, plan *Plan, runID string, n *Node,
 	}
 	bctx := blocks.NewContext(blocks.ContextOptions{
 		Context: ctx, Vars: plan.Vars, Log: it.logLine, ProjectDir: plan.Project.Dir,
-		ExecutionTime: plan.executionTime(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: runID,
+		ExecutionTime: plan.executionTime(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: x.runID,
 	})
 	args := []reflect.Value{reflect.ValueOf(bctx)}
 	if ft.NumIn() != len(inputs)+1 {
