@@ -400,6 +400,15 @@ func (d *Dispatcher) RetryRequest(ctx context.Context, id string) (Request, erro
 			failed = append(failed, b.Name)
 		}
 	}
+	if len(failed) == 0 && (old.Status == history.Failed || old.Status == history.Crashed) {
+		// The run died before any block failed (its worker could not start, say): retry what
+		// did not succeed.
+		for _, b := range old.Blocks {
+			if b.Status == history.Skipped || b.Status == history.Queued {
+				failed = append(failed, b.Name)
+			}
+		}
+	}
 	if len(failed) == 0 {
 		return Request{}, fmt.Errorf("run %s (%s): %w", id, old.Status, ErrNothingToRetry)
 	}
