@@ -4,10 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +19,7 @@ import (
 )
 
 // cacheKey is the hash of everything a block's output depends on: its source, the utils packages
-// it imports, its upstreams' cache keys and the run's variables. It is recorded with every stored
+// it imports directly or through other utils packages, its upstreams' cache keys and the run's variables. It is recorded with every stored
 // output so that a block with `cache: {ttl: ...}` can be skipped while its key is unchanged.
 func cacheKey(plan *Plan, n *Node, upstreamKeys []string) string {
 	h := sha256.New()
@@ -24,12 +27,7 @@ func cacheKey(plan *Plan, n *Node, upstreamKeys []string) string {
 	h.Write(n.Code)
 	h.Write([]byte{0})
 	if n.Source != nil {
-		imports := slices.Clone(n.Source.Imports)
-		slices.Sort(imports)
-		for _, imp := range imports {
-			if !strings.HasPrefix(imp, blocks.UtilsPrefix) {
-				continue
-			}
+		for _, imp := range utilsClosure(plan.Project.Dir, n.Source.Imports) {
 			hashDir(h, filepath.Join(plan.Project.Dir, filepath.FromSlash(imp)), imp)
 		}
 	}
@@ -45,6 +43,58 @@ func cacheKey(plan *Plan, n *Node, upstreamKeys []string) string {
 		fmt.Fprintf(h, "var\x00%s\x00%s\x00", k, plan.Vars[k])
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// utilsClosure returns, sorted, the project packages (utils/...) that imports reach directly or
+// through other utils packages: editing any of them can change a block's output.
+func utilsClosure(projectDir string, imports []string) []string {
+	seen := map[string]bool{}
+	var queue []string
+	add := func(imps []string) {
+		for _, imp := range imps {
+			if strings.HasPrefix(imp, blocks.UtilsPrefix) && !seen[imp] {
+				seen[imp] = true
+				queue = append(queue, imp)
+			}
+		}
+	}
+	add(imports)
+	for len(queue) > 0 {
+		imp := queue[0]
+		queue = queue[1:]
+		add(packageImports(filepath.Join(projectDir, filepath.FromSlash(imp))))
+	}
+	out := make([]string, 0, len(seen))
+	for imp := range seen {
+		out = append(out, imp)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// packageImports returns the imports of the Go files in dir; files that do not parse add none
+// (the interpreter reports them when the block runs).
+func packageImports(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".go" {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, e.Name()), nil, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, im := range f.Imports {
+			if p, err := strconv.Unquote(im.Path.Value); err == nil {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // hashDir adds the Go files of a utils package to h, in name order.
