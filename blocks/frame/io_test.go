@@ -275,3 +275,61 @@ func TestCSV_RoundTripAndInference(t *testing.T) {
 	_, err = ReadCSVWith(CSVOptions{Types: map[string]Type{"a": Int64}}, bad)
 	contains(t, err.Error(), "read "+bad, `column "a" row 1: cannot parse "x" as int64`)
 }
+
+// A path is read as written when it exists; only the part of a path that does not exist is a glob.
+// So a project under "pb[1]" reads its files, and globs below it still work.
+func TestParquet_PathsAreGlobsOnlyWhereAsked(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "pb[1]")
+	lit := filepath.Join(root, "data", "a*b")
+	for _, d := range []string{filepath.Join(root, "data"), lit, filepath.Join(root, "pb1")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(n int) *Frame { return MustNew(NewInts("x", make([]int64, n))) }
+	files := map[string]int{
+		filepath.Join(root, "data", "01.parquet"):  1,
+		filepath.Join(root, "data", "02.parquet"):  2,
+		filepath.Join(root, "data", "[x].parquet"): 4,
+		filepath.Join(lit, "03.parquet"):           8,
+		filepath.Join(root, "pb1", "01.parquet"):   16, // what "pb[1]" would match as a pattern
+	}
+	for p, n := range files {
+		if err := rows(n).WriteParquet(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		path string
+		rows int
+		is   error
+	}{
+		{"existing file under brackets", filepath.Join(root, "data", "01.parquet"), 1, nil},
+		{"existing file named like a pattern", filepath.Join(root, "data", "[x].parquet"), 4, nil},
+		{"existing directory named like a pattern", lit, 8, nil},
+		{"glob below a literal bracket dir", filepath.Join(root, "data", "0?.parquet"), 3, nil},
+		{"glob star", filepath.Join(root, "data", "*.parquet"), 7, nil},
+		{"glob across dirs", filepath.Join(root, "*", "01.parquet"), 17, nil},
+		{"missing file is not a glob", filepath.Join(root, "data", "09.parquet"), 0, os.ErrNotExist},
+		{"glob matching nothing", filepath.Join(root, "data", "*.csv"), 0, ErrNoFiles},
+		{"relative glob", "*.nothing", 0, ErrNoFiles},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ReadParquet(tt.path)
+			if tt.is != nil {
+				if !errors.Is(err, tt.is) {
+					t.Fatalf("err %v, want %v", err, tt.is)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.NumRows() != tt.rows {
+				t.Errorf("%d rows, want %d", f.NumRows(), tt.rows)
+			}
+		})
+	}
+}

@@ -53,8 +53,11 @@ func (o ReadOptions) withDefaults() ReadOptions {
 
 // ReadParquet reads one or more parquet files into one frame. Each path is a
 // file, a directory (all *.parquet files below it, sorted), a glob such as
-// "data/2023/*.parquet", or an http(s) URL. Files are concatenated in order and
-// their schemas unified (see unify.go).
+// "data/2023/*.parquet", or an http(s) URL. A path that exists is read as
+// written, whatever characters it holds; otherwise the part of it below its
+// longest existing directory is a glob (*, ?, [...]), so a project folder named
+// "pb[1]" is never a pattern. Files are concatenated in order and their schemas
+// unified (see unify.go).
 func ReadParquet(paths ...string) (*Frame, error) { return ReadParquetWith(ReadOptions{}, paths...) }
 
 // ReadParquetWith is ReadParquet with options (column projection, HTTP timeout
@@ -95,15 +98,14 @@ func expandPaths(paths []string) ([]string, error) {
 		switch {
 		case isURL(p):
 			out = append(out, p)
-		case strings.ContainsAny(p, "*?["):
-			m, err := filepath.Glob(p)
+		case !exists(p) && strings.ContainsAny(p, "*?["):
+			m, err := glob(p)
 			if err != nil {
 				return nil, fmt.Errorf("read %s: %w", p, err)
 			}
 			if len(m) == 0 {
 				return nil, fmt.Errorf("read %s: %w", p, ErrNoFiles)
 			}
-			slices.Sort(m)
 			out = append(out, m...)
 		default:
 			st, err := os.Stat(p)
@@ -132,6 +134,47 @@ func expandPaths(paths []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// glob matches pattern p below its longest existing directory, which is taken literally: a project
+// at "/tmp/pb[1]" globs "data/*.parquet" inside itself, not "/tmp/pb1". A part without
+// metacharacters that does not exist yet is a missing file, not a pattern.
+func glob(p string) ([]string, error) {
+	dir := filepath.Dir(p)
+	for {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			break
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			break
+		}
+		dir = up
+	}
+	rest, err := filepath.Rel(dir, p)
+	if err != nil || !fs.ValidPath(filepath.ToSlash(rest)) {
+		m, err := filepath.Glob(p)
+		slices.Sort(m)
+		return m, err
+	}
+	if !strings.ContainsAny(rest, "*?[") {
+		_, err := os.Stat(p)
+		return nil, err
+	}
+	m, err := fs.Glob(os.DirFS(dir), filepath.ToSlash(rest))
+	if err != nil {
+		return nil, err
+	}
+	for i := range m {
+		m[i] = filepath.Join(dir, filepath.FromSlash(m[i]))
+	}
+	slices.Sort(m)
+	return m, nil
 }
 
 func isURL(p string) bool { return strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") }

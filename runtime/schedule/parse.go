@@ -32,15 +32,26 @@ const FileName = "triggers.yaml"
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
+// triggerFiles returns pipelines/*/triggers.yaml under dir, in name order. It lists folders rather
+// than globbing so that a project folder named like a pattern ("pb[1]") is taken literally.
+func triggerFiles(dir string) []string {
+	entries, _ := os.ReadDir(filepath.Join(dir, "pipelines"))
+	var out []string
+	for _, e := range entries {
+		p := filepath.Join(dir, "pipelines", e.Name(), FileName)
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // LoadProject reads pipelines/*/triggers.yaml under dir and returns the
 // triggers of every pipeline that has the file. A pipeline whose file has
 // problems is left out of the map and its problems are in the error
 // (errors.Join of *Error), so the caller can keep its previous triggers.
 func LoadProject(dir string) (map[string][]Trigger, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "pipelines", "*", FileName))
-	if err != nil {
-		return nil, err
-	}
+	files := triggerFiles(dir)
 	out := map[string][]Trigger{}
 	var errs []error
 	for _, f := range files {

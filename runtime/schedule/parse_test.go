@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +117,30 @@ triggers:
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error lacks %q:\n%v", w, err)
 				}
+			}
+		})
+	}
+}
+
+// A project folder whose name holds glob characters still has its triggers found.
+func TestLoadProject_DirWithGlobCharacters(t *testing.T) {
+	for _, name := range []string{"plain", "pb[1]", "a*b?"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			p := filepath.Join(dir, "pipelines", "p", FileName)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			yaml := "triggers:\n  - name: hourly\n    type: interval\n    interval: 1h\n"
+			if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := LoadProject(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got["p"]) != 1 || got["p"][0].Name != "hourly" {
+				t.Errorf("triggers %+v, want p/hourly", got)
 			}
 		})
 	}

@@ -173,8 +173,7 @@ func (s *Scheduler) Reload(ctx context.Context, projectDir string) error {
 	all, loadErr := LoadProject(projectDir)
 	// A pipeline whose file exists but did not load keeps its triggers.
 	bad := map[string]bool{}
-	files, _ := filepath.Glob(filepath.Join(projectDir, "pipelines", "*", FileName))
-	for _, f := range files {
+	for _, f := range triggerFiles(projectDir) {
 		if p := filepath.Base(filepath.Dir(f)); all[p] == nil {
 			bad[p] = true
 		}
