@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { api, errorText, KINDS, type FileInfo, type Kind, type Pipeline } from '../lib/api'
 import { KIND_LABEL, toName } from '../lib/format'
+import { defaultUpstream } from '../lib/upstream'
 
 const FOLDER: Record<Kind, string> = {
   data_loader: 'data_loaders/',
@@ -19,7 +20,6 @@ const TEMPLATES = [
 ]
 
 export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: () => void }) {
-  const last = pipeline.blocks.filter((b) => b.kind !== 'markdown').at(-1)?.name
   const [open, setOpen] = useState(false)
   const [mode, setMode] = useState<'new' | 'existing'>('new')
   const [kind, setKind] = useState<Kind>(pipeline.blocks.length ? 'transformer' : 'data_loader')
@@ -38,7 +38,7 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
     setErr(null)
     setMode('new')
     setTemplate('generic')
-    setUpstream(k === 'data_loader' || k === 'markdown' || k === 'sensor' || !last ? [] : [last])
+    setUpstream(defaultUpstream(pipeline.blocks, k))
   }
 
   useEffect(() => {
@@ -127,7 +127,11 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
               <>
                 <label>
                   Kind
-                  <select value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="block-kind-select">
+                  <select value={kind} onChange={(e) => {
+                      const k = e.target.value as Kind
+                      setKind(k)
+                      setUpstream(defaultUpstream(pipeline.blocks, k))
+                    }} data-testid="block-kind-select">
                     {KINDS.map((k) => (
                       <option key={k} value={k}>
                         {KIND_LABEL[k]}

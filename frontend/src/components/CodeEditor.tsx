@@ -19,6 +19,7 @@ import {
   syntaxHighlighting,
   HighlightStyle,
   foldGutter,
+  indentUnit,
 } from '@codemirror/language'
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete'
 import { setDiagnostics, lintGutter, type Diagnostic } from '@codemirror/lint'
@@ -130,7 +131,16 @@ export function CodeEditor(props: CodeEditorProps) {
         },
       ]),
     )
-    const lang = props.language === 'text' ? [] : [go(), goLanguage.data.of({ autocomplete: completionSource(() => completions.current) })]
+    // Go files are indented with a tab (gofmt), shown four columns wide.
+    const lang =
+      props.language === 'text'
+        ? []
+        : [
+            go(),
+            goLanguage.data.of({ autocomplete: completionSource(() => completions.current) }),
+            indentUnit.of('\t'),
+            EditorState.tabSize.of(4),
+          ]
     const state = EditorState.create({
       doc: props.value,
       extensions: [

@@ -12,6 +12,8 @@ export function VariablesPanel(props: {
   const vars = Object.entries(props.pipeline.variables ?? {}).sort(([a], [b]) => a.localeCompare(b))
   const [adding, setAdding] = useState(false)
   const [nv, setNv] = useState<{ name: string } & Variable>({ name: '', type: 'string', default: '' })
+  // Removing a declaration rewrites pipeline.yaml: ask first.
+  const [confirming, setConfirming] = useState<string | null>(null)
 
   const saveVars = async (next: Record<string, Variable>) => {
     try {
@@ -32,6 +34,7 @@ export function VariablesPanel(props: {
     setNv({ name: '', type: 'string', default: '' })
   }
   const remove = (name: string) => {
+    setConfirming(null)
     const next = { ...props.pipeline.variables }
     delete next[name]
     void saveVars(next)
@@ -53,10 +56,27 @@ export function VariablesPanel(props: {
             <span className="mono strong">{name}</span>
             <span className="chip small">{v.type || 'string'}</span>
             <span className="grow" />
-            <button className="btn xs ghost danger" onClick={() => remove(name)} title="Remove declaration">
+            <button
+              className="btn xs ghost danger"
+              onClick={() => setConfirming(name)}
+              title="Remove declaration"
+              data-testid={`remove-variable-${name}`}
+            >
               ×
             </button>
           </div>
+          {confirming === name && (
+            <div className="banner warn small" data-testid="confirm-remove-variable">
+              Remove variable <strong>{name}</strong> from the pipeline?
+              <span className="grow" />
+              <button className="btn xs danger" onClick={() => remove(name)} data-testid="confirm-remove-variable-yes">
+                Remove
+              </button>
+              <button className="btn xs" onClick={() => setConfirming(null)}>
+                Cancel
+              </button>
+            </div>
+          )}
           {v.description && <div className="muted xsmall">{v.description}</div>}
           {v.type === 'bool' ? (
             <select

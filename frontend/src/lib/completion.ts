@@ -28,16 +28,53 @@ function toCM(c: Completion): CMCompletion {
  * `x.` for any other identifier → methods and fields (of every receiver);
  * a bare identifier → package names and package-level names.
  */
-export function completionsFor(items: Completion[], qualifier: string | null): CMCompletion[] {
+export function completionsFor(items: Completion[], qualifier: string | null, receiver?: string | null): CMCompletion[] {
   const packages = new Set(items.map((i) => i.package).filter(Boolean) as string[])
   if (qualifier !== null) {
     if (packages.has(qualifier)) {
       return dedupe(items.filter((i) => i.package === qualifier && !i.receiver).map(toCM))
     }
+    // A value whose type is known offers that type's methods and fields only.
+    const own = receiver ? items.filter((i) => i.receiver === receiver) : []
+    if (own.length) return dedupe(own.map(toCM))
     return dedupe(items.filter((i) => i.receiver || i.kind === 'method' || i.kind === 'field').map(toCM))
   }
   const pk: CMCompletion[] = [...packages].map((p) => ({ label: p, type: 'namespace' }))
   return dedupe([...pk])
+}
+
+const ident = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** resultType is the type a func or method detail returns first: "func (f *Frame) Col(n string) *Series" → "Series". */
+function resultType(detail: string | undefined): string | null {
+  if (!detail) return null
+  const m = /\)\s*\(?\s*\*?(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)[^()]*\)?\s*$/.exec(detail)
+  return m ? m[1] : null
+}
+
+/**
+ * typeOf guesses the type name of variable name in a Go source from its declaration: a parameter or
+ * var (`prepare *frame.Frame`), or an assignment from a package function or a method of a value of
+ * known type (`trips, err := frame.ReadParquet(...)`, `m := trips.Col("x")`). null when unknown.
+ */
+export function typeOf(src: string, name: string, items: Completion[], depth = 0): string | null {
+  if (depth > 4 || !/^[A-Za-z_]\w*$/.test(name)) return null
+  const n = ident(name)
+  const types = new Set(items.filter((i) => i.kind === 'type').map((i) => i.label))
+  const decl = new RegExp(`(?:^|[(,\\s])${n}\\s+(?:\\[\\])?\\*?(?:([A-Za-z_]\\w*)\\.)?([A-Za-z_]\\w*)`, 'gm')
+  for (let m = decl.exec(src); m; m = decl.exec(src)) {
+    if (types.has(m[2])) return m[2]
+  }
+  const assign = new RegExp(`(?:^|[\\s,])${n}\\s*(?:,\\s*\\w+\\s*)*:?=\\s*&?\\*?([A-Za-z_]\\w*)\\.([A-Za-z_]\\w*)`, 'm')
+  const a = assign.exec(src)
+  if (!a) return null
+  const [, left, member] = a
+  if (types.has(member)) return member // x := frame.Frame{...}
+  const pkgFunc = items.find((i) => i.package === left && !i.receiver && i.label === member)
+  if (pkgFunc) return resultType(pkgFunc.detail)
+  const recv = typeOf(src, left, items, depth + 1)
+  const method = recv && items.find((i) => i.receiver === recv && i.label === member)
+  return method ? resultType(method.detail) : null
 }
 
 function dedupe(list: CMCompletion[]): CMCompletion[] {
@@ -60,7 +97,7 @@ export function completionSource(get: () => Completion[]) {
       const qual = member.text.slice(0, dot)
       return {
         from: member.from + dot + 1,
-        options: completionsFor(items, qual === ')' ? '' : qual),
+        options: completionsFor(items, qual === ')' ? '' : qual, qual === ')' ? null : typeOf(ctx.state.doc.toString(), qual, items)),
         validFor: /^[A-Za-z0-9_]*$/,
       }
     }

@@ -25,16 +25,28 @@ export function fmtCount(n?: number): string {
   return n.toLocaleString('en-US')
 }
 
-export function fmtTime(iso?: string): string {
+/** fmtTime says how far a time is from now: "3 min ago" for the past, "in 9 h" for the future (a next run). */
+/**
+ * fmtShape is "1,234 × 5" for a frame's rows and columns, "" for any other output (a string or a
+ * number has no columns: the run reports 0 × 0 for it) or when the shape is unknown.
+ */
+export function fmtShape(rows?: number, cols?: number, kind?: string): string {
+  if (kind === 'json' || rows === undefined || rows === null || !cols) return ''
+  return `${fmtCount(rows)} × ${cols}`
+}
+
+export function fmtTime(iso?: string, now = Date.now()): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  const now = Date.now()
   const s = (now - d.getTime()) / 1000
-  if (s < 60) return 'just now'
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`
-  return d.toLocaleString()
+  const a = Math.abs(s)
+  if (a < 60) return s >= 0 ? 'just now' : 'in less than a minute'
+  let amount: string
+  if (a < 3600) amount = `${Math.floor(a / 60)} min`
+  else if (a < 86400) amount = `${Math.floor(a / 3600)} h${a < 36000 && Math.floor((a % 3600) / 60) ? ` ${Math.floor((a % 3600) / 60)} min` : ''}`
+  else return d.toLocaleString()
+  return s >= 0 ? `${amount} ago` : `in ${amount}`
 }
 
 export const KIND_LABEL: Record<string, string> = {
