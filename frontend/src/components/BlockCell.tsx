@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from 'react'
-import { api, errorText, type Block, type ErrorBody, type Pipeline, type Problem, type RunMode } from '../lib/api'
+import { api, ApiError, errorText, type Block, type ErrorBody, type Pipeline, type Problem, type RunMode } from '../lib/api'
 import type { BlockRunState } from '../lib/runs'
 import { isActive } from '../lib/runs'
 import { useApp } from '../lib/hooks'
 import { useFile } from '../lib/useFile'
-import { fmtCount, fmtDuration, KIND_COLOR, KIND_LABEL, toName } from '../lib/format'
+import { fmtDuration, fmtShape, KIND_COLOR, KIND_LABEL, toName } from '../lib/format'
 import { CodeEditor } from './CodeEditor'
 import { ConflictBanner, SaveIndicator } from './Conflict'
 import { StatusPill } from './StatusPill'
@@ -58,13 +58,16 @@ export function BlockCell(props: BlockCellProps) {
 
   const status = run?.status ?? (block.output ? 'succeeded' : 'idle')
   const active = isActive(run?.status)
-  const runErr = run?.status === 'failed' ? run.error : null
+  // A plan error of the latest ▶ Run replaces the error of the run before it.
+  const runErr = run?.status === 'failed' && !props.planError ? run.error : null
   const problems = useMemo(
     () => [...f.problems, ...errorProblems(runErr, block.file), ...errorProblems(props.planError, block.file)],
     [f.problems, runErr, props.planError, block.file],
   )
   const rows = run?.rows ?? block.output?.rows
   const cols = run?.cols ?? block.output?.cols
+  // a string or number output has no shape (the run reports 0 × 0 for it)
+  const shape = fmtShape(rows, cols, run?.cols ? 'frame' : block.output?.kind)
 
   const doRun = async (mode: RunMode) => {
     setMenu(false)
@@ -164,9 +167,9 @@ export function BlockCell(props: BlockCellProps) {
         )}
         <span className="grow" />
         <SaveIndicator file={f} />
-        {rows !== undefined && status !== 'failed' && (
+        {shape && status !== 'failed' && (
           <span className="muted small shape" data-testid="block-shape">
-            {fmtCount(rows)} × {cols}
+            {shape}
           </span>
         )}
         {run?.duration_ms !== undefined && <span className="muted small">{fmtDuration(run.duration_ms)}</span>}
@@ -323,7 +326,7 @@ export function BlockCell(props: BlockCellProps) {
           )}
           {props.planError && (
             <div className="block-error" data-testid="block-plan-error">
-              <div className="mono">{props.planError.message}</div>
+              <div className="mono">{errorText(new ApiError(422, props.planError))}</div>
             </div>
           )}
           {run && run.logs.length > 0 && (

@@ -35,7 +35,7 @@ function BlockNode({ data }: NodeProps<Node<BlockNodeData>>) {
       <div className="dag-name">{data.name}</div>
       <div className="row gap-s">
         <StatusPill status={data.status} testId="dag-status" />
-        {data.rows !== undefined && <span className="muted xsmall">{fmtCount(data.rows)} rows</span>}
+        {data.rows !== undefined && !!data.cols && <span className="muted xsmall">{fmtCount(data.rows)} rows</span>}
       </div>
       <Handle type="source" position={Position.Right} />
     </div>

@@ -1,7 +1,7 @@
-import { lazy, Suspense, useCallback, useEffect, useReducer, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useReducer, useRef, useState } from 'react'
 import { api, ApiError, errorText, type ErrorBody, type Pipeline, type RunMode } from '../lib/api'
-import { initialRunState, reduceRun, seedFromRun, type RunState, type WSMessage } from '../lib/runs'
-import { href, useApp, useLocalStorage, useWS } from '../lib/hooks'
+import { initialRunState, mergeLogs, reduceRun, planErrorFor, seedFromRuns, type HistoryRun, type RunState, type WSMessage } from '../lib/runs'
+import { href, useApp, useLocalStorage, usePoll, useWS } from '../lib/hooks'
 import { fmtDuration } from '../lib/format'
 import { StatusPill } from './StatusPill'
 import { BlockCell } from './BlockCell'
@@ -10,11 +10,17 @@ import { VariablesPanel } from './VariablesPanel'
 // The DAG view (and @xyflow/react) loads on first use.
 const DagView = lazy(() => import('./DagView').then((m) => ({ default: m.DagView })))
 
-type Action = { t: 'ws'; m: WSMessage } | { t: 'seed'; run: Parameters<typeof seedFromRun>[1] }
+type Action = { t: 'ws'; m: WSMessage } | { t: 'seed'; runs: HistoryRun[] } | { t: 'logs'; run: HistoryRun }
 
 function reducer(s: RunState, a: Action): RunState {
-  return a.t === 'ws' ? reduceRun(s, a.m) : seedFromRun(s, a.run)
+  if (a.t === 'ws') return reduceRun(s, a.m)
+  return a.t === 'seed' ? seedFromRuns(s, a.runs) : mergeLogs(s, a.run)
 }
+
+/** SEED_RUNS is how many of the newest runs the page reads to find each block's last run. */
+const SEED_RUNS = 5
+/** POLL_MS: runs of `golem run` in another terminal reach the page through the history, read this often. */
+const POLL_MS = 2000
 
 export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 'dag' }) {
   const { toast, refreshProject } = useApp()
@@ -22,6 +28,8 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
   const [loadErr, setLoadErr] = useState<string | null>(null)
   const [runs, dispatch] = useReducer(reducer, name, initialRunState)
   const [planError, setPlanError] = useState<ErrorBody | null>(null)
+  // the block whose ▶ Run got the plan error: an error without a file shows in its cell
+  const [planBlock, setPlanBlock] = useState<string | null>(null)
   const [vars, setVars] = useLocalStorage<Record<string, string>>(`golem.vars.${name}`, {})
   const [showVars, setShowVars] = useState(true)
 
@@ -35,26 +43,51 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
       .catch((e) => setLoadErr(errorText(e)))
   }, [name])
 
-  const loadRuns = useCallback(() => {
-    api
-      .runs(name)
-      .then((rs) => {
-        // Oldest first so the newest wins.
-        for (const r of [...rs].reverse().slice(-5)) dispatch({ t: 'seed', run: r })
-      })
-      .catch(() => {})
-  }, [name])
+  // run id → status as last read from the history; a change means new logs to fetch
+  const seen = useRef(new Map<string, string>())
+  const loadRuns = useCallback(
+    (all: boolean) => {
+      api
+        .runsWithBlocks(name, SEED_RUNS)
+        .then((rs) => {
+          dispatch({ t: 'seed', runs: rs })
+          // The list has no logs: fetch the runs that hold a block's state and ended since last looked.
+          const owners = new Set<string>()
+          const claimed = new Set<string>()
+          for (const r of rs)
+            for (const b of r.blocks ?? [])
+              if (!claimed.has(b.name)) {
+                claimed.add(b.name)
+                owners.add(r.run_id)
+              }
+          let ended = false
+          for (const r of rs) {
+            const before = seen.current.get(r.run_id)
+            seen.current.set(r.run_id, r.status)
+            const changed = before !== r.status && !['queued', 'running', 'retrying'].includes(r.status)
+            if (before !== undefined && changed) ended = true
+            if (owners.has(r.run_id) && (all || changed))
+              api.getRun(r.run_id).then((full) => dispatch({ t: 'logs', run: full }), () => {})
+          }
+          if (ended) load() // a run elsewhere stored outputs: refresh the blocks' output info
+        })
+        .catch(() => {})
+    },
+    [name, load],
+  )
 
   useEffect(() => {
+    seen.current = new Map()
     load()
-    loadRuns()
+    loadRuns(true)
   }, [load, loadRuns])
+  usePoll(() => loadRuns(false), POLL_MS)
 
   useWS((m) => {
     dispatch({ t: 'ws', m })
     if (m.type === 'reconnected') {
       load()
-      loadRuns()
+      loadRuns(true)
     } else if (m.type === 'pipeline_changed' && m.pipeline === name) {
       if (m.version === '') setLoadErr(`pipeline ${name} was deleted`)
       else if (m.version !== pipeline?.version) load()
@@ -70,6 +103,7 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
   const run = useCallback(
     async (mode: RunMode, block?: string) => {
       setPlanError(null)
+      setPlanBlock(block ?? null)
       const used: Record<string, string> = {}
       for (const [k, v] of Object.entries(vars)) if (v !== '' && pipeline?.variables?.[k]) used[k] = v
       try {
@@ -183,7 +217,7 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
           </button>
         </div>
       </header>
-      {planError && (
+      {planError && !pipeline.blocks.some((b) => planErrorFor(planError, b, planBlock)) && (
         <div className="banner error mono" data-testid="plan-error">
           <button className="close" onClick={() => setPlanError(null)}>
             ×
@@ -191,7 +225,7 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
           {errorText(new ApiError(422, planError))}
         </div>
       )}
-      {runs.runError && runs.runStatus === 'failed' && !planError && (
+      {runs.runError && runs.runStatus !== 'succeeded' && !planError && !Object.values(runs.blocks).some((b) => b.run_id === runs.runId && b.error) && (
         <div className="banner error mono small" data-testid="run-error">
           {runs.runError.message}
         </div>
@@ -217,7 +251,7 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
                   count={pipeline.blocks.length}
                   run={runs.blocks[b.name]}
                   pipelineRunning={running}
-                  planError={planError && (planError.file === b.file || planError.message.includes(`block ${b.name}`)) ? planError : null}
+                  planError={planErrorFor(planError, b, planBlock)}
                   onRun={run}
                   onCancel={cancel}
                   onChanged={changed}
@@ -237,3 +271,4 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
     </div>
   )
 }
+

@@ -29,6 +29,21 @@ export function useWS(fn: (m: WSMessage) => void) {
   useEffect(() => socket?.subscribe((m) => ref.current(m)), [socket])
 }
 
+/** usePoll calls fn every ms while the page is visible (and once when it becomes visible again). */
+export function usePoll(fn: () => void, ms: number) {
+  const ref = useRef(fn)
+  ref.current = fn
+  useEffect(() => {
+    const tick = () => document.visibilityState === 'visible' && ref.current()
+    const id = setInterval(tick, ms)
+    document.addEventListener('visibilitychange', tick)
+    return () => {
+      clearInterval(id)
+      document.removeEventListener('visibilitychange', tick)
+    }
+  }, [ms])
+}
+
 /** Route is the parsed location hash: #/, #/p/NAME, #/p/NAME/dag, #/f/PATH. */
 export type Route =
   | { page: 'project' }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { initialRunState, MAX_LOG_LINES, reduceRun, seedFromRun, type WSMessage } from './runs'
+import { initialRunState, mergeLogs, planErrorFor, MAX_LOG_LINES, reduceRun, seedFromRun, seedFromRuns, type HistoryRun, type WSMessage } from './runs'
 
 const apply = (ms: WSMessage[], pipeline = 'p') => ms.reduce(reduceRun, initialRunState(pipeline))
 
@@ -78,5 +78,121 @@ describe('reduceRun', () => {
     expect(s.activeRun).toBe('r')
     expect(s.blocks.a).toMatchObject({ status: 'failed', logs: ['l'] })
     expect(s.blocks.a.error?.line).toBe(2)
+  })
+
+  const hist = (run_id: string, status: string, duration_ms: number, blocks: HistoryRun['blocks'] = []): HistoryRun => ({
+    run_id,
+    pipeline: 'p',
+    status,
+    duration_ms,
+    blocks,
+  })
+
+  it('after a reload the header shows the newest run: its status with its duration', () => {
+    const runs = [
+      hist('r5', 'succeeded', 500),
+      hist('r4', 'failed', 400),
+      hist('r3', 'failed', 300),
+      hist('r2', 'failed', 200),
+      hist('r1', 'failed', 100),
+    ]
+    const s = seedFromRuns(initialRunState('p'), runs)
+    expect(s.runStatus).toBe('succeeded')
+    expect(s.runDuration).toBe(500)
+    expect(s.activeRun).toBeNull()
+  })
+
+  it('each block shows the newest run that ran it', () => {
+    const s = seedFromRuns(initialRunState('p'), [
+      hist('r2', 'failed', 2, [{ name: 'a', status: 'failed', error: { message: 'new' } }]),
+      hist('r1', 'succeeded', 1, [
+        { name: 'a', status: 'succeeded', rows: 3, cols: 1 },
+        { name: 'b', status: 'succeeded', rows: 3, cols: 1 },
+      ]),
+    ])
+    expect(s.blocks.a).toMatchObject({ status: 'failed', run_id: 'r2' })
+    expect(s.blocks.a.error?.message).toBe('new')
+    expect(s.blocks.b).toMatchObject({ status: 'succeeded', run_id: 'r1' })
+  })
+
+  it('after a server restart a run the page saw running reads as the history says (crashed)', () => {
+    let s = apply([
+      { type: 'run_started', run_id: 'r', pipeline: 'p', blocks: ['a'] },
+      { type: 'block_started', run_id: 'r', pipeline: 'p', block: 'a' },
+    ])
+    expect(s.activeRun).toBe('r')
+    s = seedFromRuns(s, [hist('r', 'crashed', 10, [{ name: 'a', status: 'crashed', error: { message: 'worker died' } }])])
+    expect(s.activeRun).toBeNull()
+    expect(s.runStatus).toBe('crashed')
+    expect(s.blocks.a.status).toBe('crashed')
+  })
+
+  it('a reply read before a run ended does not send it back to running', () => {
+    let s = apply([
+      { type: 'run_started', run_id: 'r', pipeline: 'p', blocks: ['a'] },
+      { type: 'block_finished', run_id: 'r', pipeline: 'p', block: 'a', status: 'succeeded', rows: 1, cols: 1 },
+      { type: 'run_finished', run_id: 'r', pipeline: 'p', status: 'succeeded', duration_ms: 7 },
+    ])
+    s = seedFromRuns(s, [hist('r', 'running', 0, [{ name: 'a', status: 'running' }])])
+    expect(s.activeRun).toBeNull()
+    expect(s.runStatus).toBe('succeeded')
+    expect(s.blocks.a.status).toBe('succeeded')
+  })
+
+  it('a run the list does not know yet (just started here) keeps the header', () => {
+    let s = apply([{ type: 'run_started', run_id: 'r2', pipeline: 'p', blocks: ['a'] }])
+    s = seedFromRuns(s, [hist('r1', 'succeeded', 5, [{ name: 'a', status: 'succeeded' }])])
+    expect(s.activeRun).toBe('r2')
+    expect(s.blocks.a.status).toBe('queued')
+  })
+
+  it('a run of golem run in another terminal (no websocket events) shows through polling, and its output is refetched', () => {
+    let s = seedFromRuns(initialRunState('p'), [hist('r1', 'succeeded', 5, [{ name: 'a', status: 'succeeded', rows: 1, cols: 1 }])])
+    const before = s.blocks.a.finished
+    s = seedFromRuns(s, [hist('r2', 'running', 0, [{ name: 'a', status: 'running' }]), hist('r1', 'succeeded', 5)])
+    expect(s.activeRun).toBe('r2')
+    expect(s.blocks.a.status).toBe('running')
+    s = seedFromRuns(s, [hist('r2', 'succeeded', 9, [{ name: 'a', status: 'succeeded', rows: 2, cols: 1 }]), hist('r1', 'succeeded', 5)])
+    expect(s.activeRun).toBeNull()
+    expect(s.runStatus).toBe('succeeded')
+    expect(s.blocks.a).toMatchObject({ status: 'succeeded', rows: 2 })
+    expect(s.blocks.a.finished).toBeGreaterThan(before)
+  })
+
+  it('block logs come back after a reload from the run detail', () => {
+    let s = seedFromRuns(initialRunState('p'), [hist('r', 'succeeded', 5, [{ name: 'a', status: 'succeeded', logs: [] }])])
+    expect(s.blocks.a.logs).toEqual([])
+    s = mergeLogs(s, hist('r', 'succeeded', 5, [{ name: 'a', status: 'succeeded', logs: ['read 10 trips'] }]))
+    expect(s.blocks.a.logs).toEqual(['read 10 trips'])
+    // logs of an older run do not land on a block a newer run holds
+    s = mergeLogs(s, hist('old', 'succeeded', 5, [{ name: 'a', status: 'succeeded', logs: ['stale'] }]))
+    expect(s.blocks.a.logs).toEqual(['read 10 trips'])
+  })
+})
+
+describe('planErrorFor', () => {
+  const prepare = { name: 'prepare', file: 'transformers/prepare.go' }
+  const ingest = { name: 'ingest', file: 'data_loaders/ingest.go' }
+  const missing = {
+    message:
+      'block "prepare" needs the output of upstream "ingest", which has not been run yet; run the pipeline first, or run "prepare" with its upstreams: upstream output missing',
+  }
+  it('shows an error that names the block as the server writes it (block "prepare") in that cell', () => {
+    expect(planErrorFor(missing, prepare, null)).toBe(missing)
+    expect(planErrorFor(missing, ingest, null)).toBeNull()
+  })
+  it('also matches the unquoted spelling, and not a longer name', () => {
+    const e = { message: 'block prepare: boom' }
+    expect(planErrorFor(e, prepare, null)).toBe(e)
+    expect(planErrorFor({ message: 'block prepare_more: boom' }, prepare, null)).toBeNull()
+  })
+  it('shows an error in the block file', () => {
+    const e = { message: 'x', details: [{ message: 'undefined: y', file: 'transformers/prepare.go', line: 3 }] }
+    expect(planErrorFor(e, prepare, null)).toBe(e)
+  })
+  it('an error without a file shows in the cell whose Run got it', () => {
+    const e = { message: 'no such variable' }
+    expect(planErrorFor(e, prepare, 'prepare')).toBe(e)
+    expect(planErrorFor(e, ingest, 'prepare')).toBeNull()
   })
 })

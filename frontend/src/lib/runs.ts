@@ -38,6 +38,8 @@ export interface BlockRunState {
 export interface RunState {
   pipeline: string
   activeRun: string | null
+  /** runId is the run the header shows (runStatus, runDuration). */
+  runId?: string | null
   runStatus: string | null
   runError?: ErrorBody | null
   runDuration?: number
@@ -65,14 +67,14 @@ export function reduceRun(state: RunState, m: WSMessage): RunState {
     case 'run_queued': {
       // Accepted and waiting for a slot (the pipeline's max_concurrent_runs); line says behind which run.
       if (m.line) return state.activeRun === m.run_id ? { ...state, runStatus: 'queued' } : state
-      let s: RunState = { ...state, activeRun: m.run_id ?? null, runStatus: 'queued', runError: null }
+      let s: RunState = { ...state, activeRun: m.run_id ?? null, runId: m.run_id, runStatus: 'queued', runError: null }
       for (const b of m.blocks ?? []) {
         s = update(s, b, (p) => ({ ...p, status: 'queued', logs: [], error: null, run_id: m.run_id }))
       }
       return s
     }
     case 'run_started': {
-      let s: RunState = { ...state, activeRun: m.run_id ?? null, runStatus: 'running', runError: null }
+      let s: RunState = { ...state, activeRun: m.run_id ?? null, runId: m.run_id, runStatus: 'running', runError: null }
       for (const b of m.blocks ?? []) {
         s = update(s, b, (p) => ({ ...p, status: 'queued', logs: [], error: null, run_id: m.run_id }))
       }
@@ -111,6 +113,7 @@ export function reduceRun(state: RunState, m: WSMessage): RunState {
       let s: RunState = {
         ...state,
         activeRun: null,
+        runId: m.run_id ?? state.runId,
         runStatus: m.status ?? 'succeeded',
         runError: m.error ?? null,
         runDuration: m.duration_ms,
@@ -131,37 +134,100 @@ export function reduceRun(state: RunState, m: WSMessage): RunState {
 /** isActive tells whether a block status means work in progress. */
 export const isActive = (status?: string) => status === 'queued' || status === 'running'
 
-/** seedFromRun restores block statuses, shapes, errors and logs from a run fetched over HTTP (page load). */
-export function seedFromRun(state: RunState, run: {
+/** HistoryRun is a run as GET /api/runs and GET /api/runs/{id} show it. */
+export interface HistoryRun {
   run_id: string
   pipeline: string
   status: string
   duration_ms?: number
-  blocks: { name: string; status: string; rows?: number; cols?: number; duration_ms?: number; error?: ErrorBody | null; logs?: string[] }[]
-}): RunState {
-  if (run.pipeline !== state.pipeline) return state
-  const running = run.status === 'running' || run.status === 'queued'
+  error?: string
+  blocks?: { name: string; status: string; rows?: number; cols?: number; duration_ms?: number; error?: ErrorBody | null; logs?: string[] }[]
+}
+
+const activeRun = (status: string) => status === 'queued' || status === 'running' || status === 'retrying'
+
+/**
+ * seedFromRuns applies the history's newest runs of the pipeline (newest first), the one owner of
+ * run state: on page load, after a reconnect (a server restart ends runs as crashed) and on each
+ * poll (runs of `golem run` in another terminal send no websocket events). The header follows the
+ * newest run; each block the newest run that ran it. A live run the list does not know yet is
+ * kept, and nothing the page saw end goes back to running because of a reply sent before the end.
+ */
+export function seedFromRuns(state: RunState, runs: HistoryRun[]): RunState {
+  runs = runs.filter((r) => r.pipeline === state.pipeline)
+  if (!runs.length) return state
+  const rank = new Map(runs.map((r, i) => [r.run_id, i])) // 0 = newest
   const blocks = { ...state.blocks }
-  for (const b of run.blocks ?? []) {
-    const prev = blocks[b.name]
-    // A newer live event wins over history.
-    if (prev && prev.run_id && prev.run_id !== run.run_id && prev.status !== 'idle') continue
-    blocks[b.name] = {
-      status: b.status,
-      rows: b.rows,
-      cols: b.cols,
-      duration_ms: b.duration_ms,
-      error: b.error ?? null,
-      logs: (b.logs ?? []).slice(-MAX_LOG_LINES),
-      run_id: run.run_id,
-      finished: prev?.finished ?? 0,
+  for (const run of [...runs].reverse()) {
+    for (const b of run.blocks ?? []) {
+      const prev = blocks[b.name]
+      if (prev && prev.run_id && prev.run_id !== run.run_id && prev.status !== 'idle') {
+        const pr = rank.get(prev.run_id)
+        if (pr === undefined || pr < (rank.get(run.run_id) ?? 0)) continue // a newer run holds it
+      }
+      const same = prev?.run_id === run.run_id
+      const backwards = same && prev && !isActive(prev.status) && prev.status !== 'idle' && isActive(b.status)
+      const status = backwards ? prev.status : b.status
+      const logs = (b.logs ?? []).slice(-MAX_LOG_LINES)
+      // An output that appeared since the page last looked makes the cell fetch it.
+      const ended = prev && prev.status !== status && !isActive(status)
+      blocks[b.name] = {
+        status,
+        rows: b.rows,
+        cols: b.cols,
+        duration_ms: b.duration_ms,
+        // the live event's error carries file:line; the history's only the message
+        error: status === 'failed' ? (same && prev?.error ? prev.error : (b.error ?? null)) : null,
+        logs: same && prev && prev.logs.length > logs.length ? prev.logs : logs,
+        run_id: run.run_id,
+        finished: (prev?.finished ?? 0) + (ended ? 1 : 0),
+      }
     }
   }
+  const s: RunState = { ...state, blocks }
+  const newest = runs[0]
+  if (state.activeRun && !rank.has(state.activeRun)) return s // started after the list was read
+  if (state.runId === newest.run_id && state.runStatus && !activeRun(state.runStatus) && activeRun(newest.status)) return s
+  const live = activeRun(newest.status)
   return {
-    ...state,
-    blocks,
-    activeRun: running ? run.run_id : state.activeRun,
-    runStatus: running ? 'running' : (state.runStatus ?? run.status),
-    runDuration: running ? undefined : run.duration_ms,
+    ...s,
+    runId: newest.run_id,
+    activeRun: live ? newest.run_id : null,
+    runStatus: newest.status,
+    runError: newest.error ? { message: newest.error } : state.runId === newest.run_id ? state.runError : null,
+    runDuration: live ? undefined : newest.duration_ms,
   }
+}
+
+/** seedFromRun applies one run fetched over HTTP as if it were the newest. */
+export const seedFromRun = (state: RunState, run: HistoryRun): RunState => seedFromRuns(state, [run])
+
+/** mergeLogs fills in the logs and errors of blocks whose state comes from run (GET /api/runs/{id} has them, the list not). */
+export function mergeLogs(state: RunState, run: HistoryRun): RunState {
+  let s = state
+  for (const b of run.blocks ?? []) {
+    const prev = s.blocks[b.name]
+    if (!prev || prev.run_id !== run.run_id) continue
+    const logs = (b.logs ?? []).slice(-MAX_LOG_LINES)
+    const error = prev.status === 'failed' && !prev.error ? (b.error ?? null) : prev.error
+    if (logs.length <= prev.logs.length && error === prev.error) continue
+    s = update(s, b.name, (p) => ({ ...p, logs: logs.length > p.logs.length ? logs : p.logs, error }))
+  }
+  return s
+}
+
+/**
+ * planErrorFor is the part of a run's plan error (422) that block b shows in its cell: an error in its
+ * file, one that names it (`block "prepare"`, `block prepare`), or one without a file when b was the
+ * block run (`upstream "ingest" has no stored output`).
+ */
+export function planErrorFor(err: ErrorBody | null, b: { name: string; file: string }, ran: string | null): ErrorBody | null {
+  if (!err) return null
+  const all = [err, ...(err.details ?? [])]
+  const esc = b.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const names = new RegExp(`\\bblocks? "?${esc}"?(?![\\w])`)
+  if (all.some((p) => p.file && (p.file === b.file || b.file.endsWith('/' + p.file) || p.file.endsWith('/' + b.file)))) return err
+  if (all.some((p) => names.test(p.message))) return err
+  if (ran === b.name && all.every((p) => !p.file)) return err
+  return null
 }
