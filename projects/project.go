@@ -114,6 +114,8 @@ type Pipeline struct {
 	Blocks        []*Block         `yaml:"blocks"`
 	Settings      PipelineSettings `yaml:"settings,omitempty"`
 	Notifications []Notification   `yaml:"notifications,omitempty"`
+	// RunsOn lists the labels a cluster worker needs to run this pipeline (golem worker --labels).
+	RunsOn []string `yaml:"runs_on,omitempty"`
 
 	// Version is the content version (FileVersion) of pipeline.yaml when it
 	// was loaded or last saved; SavePipeline refuses to overwrite a file that

@@ -30,6 +30,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	noCache := fs.Bool("no-cache", false, "run cached blocks even when their cache is fresh")
 	parallel := fs.Int("max-parallel", 0, "blocks run at once (default: the pipeline's setting, else 2)")
 	timeout := fs.Duration("block-timeout", 0, "default timeout of a block that sets none (0: none)")
+	nf := addNATSFlags(fs, false)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: golem run DIR PIPELINE [--var k=v ...] [--block NAME] [--json]")
 		fs.PrintDefaults()
@@ -43,10 +44,21 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("%w: golem run takes a project directory and a pipeline name", errUsage)
 	}
 	dir, pipeline := pos[0], pos[1]
-	// The worker process starts now: its start overlaps with loading, planning and recording.
-	exec := worker.New(worker.Options{BlockTimeout: *timeout})
-	exec.Prestart()
-	defer exec.Close()
+	var exec dispatch.Executor
+	if nf.enabled() {
+		x, stopCluster, err := nf.executor(ctx, dir, stderr)
+		if err != nil {
+			return err
+		}
+		defer stopCluster()
+		exec = x
+	} else {
+		// The worker process starts now: its start overlaps with loading, planning and recording.
+		x := worker.New(worker.Options{BlockTimeout: *timeout})
+		x.Prestart()
+		defer x.Close()
+		exec = x
+	}
 	if *withUp && *down {
 		return fmt.Errorf("%w: --with-upstream and --downstream exclude each other", errUsage)
 	}

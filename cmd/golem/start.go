@@ -27,6 +27,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	port := fs.Int("port", editor.DefaultPort, "port to listen on")
 	host := fs.String("host", editor.DefaultHost, "address to listen on; any non-loopback address requires a token")
 	token := fs.String("token", "", "access token required on every request (generated when --host is not loopback)")
+	nf := addNATSFlags(fs, true)
 	noEditor := fs.Bool("no-editor", false, "headless production mode: run the schedules and serve only GET /api/health and the API trigger (settings.api_token)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: golem start [DIR] [--port 6789] [--host 127.0.0.1] [--token T] [--no-editor]")
@@ -59,7 +60,16 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }
-	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: worker.Options{Spares: 1},
+	dopts := dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: worker.Options{Spares: 1}}
+	if nf.enabled() {
+		x, stopCluster, err := nf.executor(ctx, abs, stdout)
+		if err != nil {
+			return err
+		}
+		defer stopCluster()
+		dopts.Executor = x
+	}
+	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: dopts.Worker, Executor: dopts.Executor,
 		EditorURL: "http://" + net.JoinHostPort(*host, strconv.Itoa(*port))})
 	defer d.Close()
 

@@ -59,6 +59,10 @@ func encodeRun(r *PipelineRun) []byte {
 		b = appendString(b, l)
 	}
 	b = binary.AppendVarint(b, r.PeakRSS)
+	b = binary.AppendUvarint(b, uint64(len(r.Workers)))
+	for _, w := range r.Workers {
+		b = appendString(b, w)
+	}
 	return b
 }
 
@@ -115,6 +119,14 @@ func decodeRun(data []byte, r *PipelineRun) error {
 			}
 		}
 		r.PeakRSS = d.varint()
+	}
+	if d.err == nil && len(d.b) > 0 {
+		if n := d.count(); n > 0 {
+			r.Workers = make([]string, n)
+			for i := range r.Workers {
+				r.Workers[i] = d.string()
+			}
+		}
 	}
 	return d.err
 }

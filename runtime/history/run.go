@@ -95,6 +95,8 @@ type PipelineRun struct {
 	Stderr []string `json:"stderr,omitempty"`
 	// PeakRSS is the peak resident memory of the run's worker process in bytes, 0 when unknown.
 	PeakRSS int64 `json:"peak_rss,omitempty"`
+	// Workers are the cluster workers of the run's attempts, in order (empty for a local run).
+	Workers []string `json:"workers,omitempty"`
 }
 
 // Duration is EndedAt − StartedAt, or 0 while the run has not ended.

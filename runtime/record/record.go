@@ -122,6 +122,11 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 			break
 		}
 		switch e.Kind {
+		case runtime.RunStarted:
+			if e.Worker != "" { // an attempt on a cluster worker
+				pending = append(pending, func(run *history.PipelineRun) { run.Workers = append(run.Workers, e.Worker) })
+				write()
+			}
 		case runtime.BlockLog:
 			logs[e.Block] = append(logs[e.Block], e.Line)
 			if len(logs[e.Block]) >= 200 {
