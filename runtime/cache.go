@@ -118,13 +118,14 @@ func hashDir(h interface{ Write([]byte) (int, error) }, dir, imp string) {
 }
 
 // cached reports whether block n may be skipped: it has a cache TTL, and its stored output has the
-// same key and is younger than the TTL.
+// same key, is younger than the TTL and is there. The output itself is not read here: only a
+// downstream that runs reads it.
 func cached(store *output.Store, plan *Plan, n *Node, key string, now time.Time) (output.Meta, bool) {
 	if n.Block.Cache == nil || n.Block.Cache.TTL.D() <= 0 || plan.Options.NoCache {
 		return output.Meta{}, false
 	}
 	m, err := store.Meta(plan.Pipeline.Name, n.Name())
-	if err != nil || m.CacheKey == "" || m.CacheKey != key {
+	if err != nil || m.CacheKey == "" || m.CacheKey != key || !store.HasData(plan.Pipeline.Name, n.Name(), m) {
 		return m, false
 	}
 	if now.Sub(m.SavedAt) >= n.Block.Cache.TTL.D() {

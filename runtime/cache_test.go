@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -64,5 +65,81 @@ func write(t *testing.T, dir, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A cached block's stored output is read only by a downstream that runs: with every downstream
+// cached it is not opened at all (a corrupted file of the same size goes unnoticed), and a missing
+// file runs the block again.
+func TestRunner_CachedOutputReadOnlyWhenNeeded(t *testing.T) {
+	const downstream = `package %[1]s
+
+import (
+	"github.com/golemlabs/golem/blocks"
+	"github.com/golemlabs/golem/blocks/frame"
+)
+
+func Transform(ctx *blocks.Context, in *frame.Frame) (*frame.Frame, error) {
+	return in.Filter(in.Col("x").Gt(1)), nil
+}
+`
+	cases := []struct {
+		name   string
+		cCache string // cache setting of c, the downstream of a
+		damage string // what happens to a's stored parquet between runs
+		want   map[string]string
+		errHas string // in c's error
+	}{
+		{"all cached: not read", ", cache: {ttl: 1h}", "corrupt",
+			map[string]string{"a": StatusCached, "b": StatusCached, "c": StatusCached}, ""},
+		{"downstream runs: read", "", "",
+			map[string]string{"a": StatusCached, "b": StatusCached, "c": StatusSucceeded}, ""},
+		{"downstream runs on a corrupt output: names it", "", "corrupt",
+			map[string]string{"a": StatusCached, "c": StatusFailed}, `load cached output of upstream "a"`},
+		{"missing output: run again", "", "remove",
+			map[string]string{"a": StatusSucceeded, "b": StatusCached, "c": StatusSucceeded}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := project(t, `
+  - {name: a, kind: data_loader, file: data_loaders/a.go, upstream: [], cache: {ttl: 1h}}
+  - {name: b, kind: transformer, file: transformers/b.go, upstream: [a], cache: {ttl: 1h}}
+  - {name: c, kind: transformer, file: transformers/c.go, upstream: [a]`+tc.cCache+`}
+`, map[string]string{
+				"data_loaders/a.go": fmt.Sprintf(loaderFrame, "a"),
+				"transformers/b.go": fmt.Sprintf(downstream, "b"),
+				"transformers/c.go": fmt.Sprintf(downstream, "c"),
+			})
+			mustRun(t, dir, Options{}, RunnerOptions{})
+			data := filepath.Join(dir, ".golem", "outputs", "p", "a", "output.parquet")
+			switch tc.damage {
+			case "corrupt":
+				b, err := os.ReadFile(data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range b {
+					b[i] = 'x'
+				}
+				write(t, dir, ".golem/outputs/p/a/output.parquet", string(b))
+			case "remove":
+				if err := os.Remove(data); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := mustRun(t, dir, Options{}, RunnerOptions{})
+			for name, want := range tc.want {
+				b := wantStatus(t, r, name, want)
+				if want == StatusSucceeded && name != "a" && b.Rows != 2 {
+					t.Errorf("%s: %d rows, want 2", name, b.Rows)
+				}
+				if name == "c" && tc.errHas != "" {
+					if b.Err == nil {
+						t.Fatalf("c: no error, want %q", tc.errHas)
+					}
+					wantErrContains(t, b.Err, tc.errHas)
+				}
+			}
+		})
 	}
 }

@@ -109,6 +109,17 @@ func (s *Store) Meta(pipeline, block string) (Meta, error) {
 	return m, nil
 }
 
+// HasData reports whether the data file that m describes is stored with the size m records: a
+// stat, where Load reads the whole file.
+func (s *Store) HasData(pipeline, block string, m Meta) bool {
+	name := "output.json"
+	if m.Kind == KindFrame {
+		name = "output.parquet"
+	}
+	fi, err := os.Stat(filepath.Join(s.dir(pipeline, block), name))
+	return err == nil && fi.Size() == m.Bytes
+}
+
 // LoadFrame reads block's stored frame output.
 func (s *Store) LoadFrame(pipeline, block string) (*frame.Frame, error) {
 	m, err := s.Meta(pipeline, block)
