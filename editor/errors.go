@@ -32,7 +32,11 @@ const (
 	codeInvalid      = "invalid"
 	codeCycle        = "cycle"
 	codeInternal     = "internal"
+	codeTooLarge     = "too_large"
 )
+
+// maxBody bounds a JSON request body: a file of maxEditable with room for its escapes.
+const maxBody = 8 << 20
 
 // problem is one positioned error message.
 type problem struct {
@@ -148,12 +152,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// readJSON decodes a request body of at most 8 MiB into v; an empty body
-// leaves v as it is. Unknown fields are ignored.
+// readJSON decodes a request body of one JSON value, at most maxBody bytes, into v:
+// a larger body is a 413, anything after the value a 400. An empty body leaves v as
+// it is. Unknown fields are ignored.
 func readJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 8<<20))
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return errorf(http.StatusBadRequest, codeBadRequest, "request body: %w", err)
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
+	err := dec.Decode(v)
+	if errors.Is(err, io.EOF) {
+		return nil
 	}
-	return nil
+	if err == nil {
+		// one value only: `{"a":1} garbage` is not a request
+		var extra json.RawMessage
+		if err = dec.Decode(&extra); errors.Is(err, io.EOF) {
+			return nil
+		} else if err == nil {
+			err = errors.New("data after the JSON value")
+		}
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return errorf(http.StatusRequestEntityTooLarge, codeTooLarge, "request body larger than %d MiB", maxBody>>20)
+	}
+	return errorf(http.StatusBadRequest, codeBadRequest, "request body: %w", err)
 }

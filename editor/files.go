@@ -114,6 +114,10 @@ func (s *Server) putFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rel := r.PathValue("path")
+	// What the editor cannot read back it does not write.
+	if len(req.Content) > maxEditable {
+		return errorf(http.StatusRequestEntityTooLarge, codeTooLarge, "%s: %d bytes, larger than %d MiB: not editable", rel, len(req.Content), maxEditable>>20)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, err := s.mustProject()

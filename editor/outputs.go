@@ -175,16 +175,13 @@ func (s *Server) blockOutput(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	offset, err := intParam(r, "offset", 0)
+	offset, err := intParam(r, "offset", 0, 0, math.MaxInt)
 	if err != nil {
 		return err
 	}
-	limit, err := intParam(r, "limit", defaultPageRows)
+	limit, err := intParam(r, "limit", defaultPageRows, 1, maxPageRows)
 	if err != nil {
 		return err
-	}
-	if limit < 1 || limit > maxPageRows || offset < 0 {
-		return errorf(http.StatusBadRequest, codeBadRequest, "offset must be >= 0 and limit in 1..%d", maxPageRows)
 	}
 	m, err := s.store.Meta(pipeline, block)
 	if err != nil {
@@ -250,7 +247,7 @@ func (s *Server) blockRef(r *http.Request) (pipeline, block string, err error) {
 	return pl.Name, b.Name, nil
 }
 
-func intParam(r *http.Request, name string, def int) (int, error) {
+func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		return def, nil
@@ -258,6 +255,9 @@ func intParam(r *http.Request, name string, def int) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil {
 		return 0, errorf(http.StatusBadRequest, codeBadRequest, "%s: not an integer: %q", name, v)
+	}
+	if n < lo || n > hi {
+		return 0, errorf(http.StatusBadRequest, codeBadRequest, "%s: %d is not in %d..%d", name, n, lo, hi)
 	}
 	return n, nil
 }

@@ -22,6 +22,7 @@ var runModes = map[string]runtime.Select{
 const (
 	keepRuns     = 50   // finished runs remembered
 	keepLogLines = 2000 // per block, for GET /api/runs/{id}
+	maxListRuns  = 500  // largest limit of GET /api/runs
 )
 
 // blockRunView is one block of a run.
@@ -202,12 +203,12 @@ func (s *Server) forwardEvent(ev runtime.Event) {
 
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
 	pipeline := r.URL.Query().Get("pipeline")
-	limit, err := intParam(r, "limit", keepRuns)
+	limit, err := intParam(r, "limit", keepRuns, 1, maxListRuns)
 	if err != nil {
 		return err
 	}
 	withBlocks := r.URL.Query().Get("blocks") == "true"
-	writeJSON(w, http.StatusOK, map[string]any{"runs": s.recentRuns(r.Context(), pipeline, min(max(limit, 1), 500), withBlocks)})
+	writeJSON(w, http.StatusOK, map[string]any{"runs": s.recentRuns(r.Context(), pipeline, limit, withBlocks)})
 	return nil
 }
 
