@@ -60,7 +60,7 @@ func (w *Worker) Serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrCluster, err)
 	}
-	cancelSub, err := w.c.NC.Subscribe(cancelPrefix+"*", func(m *nats.Msg) {
+	cancelSub, err := w.c.NC.Subscribe(cancelPrefix+">", func(m *nats.Msg) {
 		w.mu.Lock()
 		cancel := w.running[strings.TrimPrefix(m.Subject, cancelPrefix)]
 		w.mu.Unlock()
