@@ -13,6 +13,7 @@ import {
   DatasetComponent,
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
+import { prepareOption } from '../lib/chartopt'
 
 echarts.use([
   BarChart,
@@ -29,19 +30,6 @@ echarts.use([
   DatasetComponent,
   CanvasRenderer,
 ])
-
-/** prepareOption adapts a go-echarts option for a small dark card (no toolbox save-as, compact grid). */
-export function prepareOption(option: Record<string, unknown>): Record<string, unknown> {
-  const o: Record<string, unknown> = { ...option }
-  delete o.toolbox
-  o.backgroundColor = 'transparent'
-  o.animation = false
-  if (!o.grid) o.grid = { left: 48, right: 16, top: 36, bottom: 28, containLabel: true }
-  if (!o.tooltip) o.tooltip = { trigger: 'axis' }
-  const title = o.title as Record<string, unknown> | undefined
-  if (title && !Array.isArray(title)) o.title = { ...title, textStyle: { fontSize: 12, color: '#cbd5e1' }, left: 8, top: 4 }
-  return o
-}
 
 export function EChart({ option, height = 240 }: { option: Record<string, unknown>; height?: number }) {
   const el = useRef<HTMLDivElement>(null)
