@@ -34,6 +34,7 @@ func (s *Server) routes() http.Handler {
 	h := func(pattern string, f apiFunc) { mux.Handle(pattern, s.api(f)) }
 
 	h("GET /api/health", s.health)
+	h("GET /api/workers", s.listWorkers)
 	if s.opts.Headless {
 		h("POST /api/pipelines/{name}/runs", s.startRun)
 		h("/", func(w http.ResponseWriter, r *http.Request) error {

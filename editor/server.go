@@ -60,6 +60,9 @@ type Options struct {
 	// OnChange, if set, is called with each project file that changed
 	// (outside edits and the editor's own writes), e.g. to reload triggers.
 	OnChange func(rel string)
+	// Workers lists the cluster's connected workers (GET /api/workers); nil when runs execute on
+	// this machine.
+	Workers func() []WorkerView
 	// Headless serves only GET /api/health and the API trigger
 	// (POST /api/pipelines/{name}/runs with the project's API token): no
 	// frontend, no file APIs (golem start --no-editor).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -123,5 +124,73 @@ func TestCluster_CoordinatorAndTwoWorkerProcesses(t *testing.T) {
 	out, errOut, code := golemProcess(t, "run", dir, "two", "--nats", natsURL)
 	if code != 0 || !strings.Contains(out, "succeeded") {
 		t.Fatalf("golem run --nats: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// prepareRows returns the rows the prepare block kept in each run of a backfill, by month.
+func prepareRows(t *testing.T, dir, trigger string) map[string]int {
+	t.Helper()
+	out, errOut, code := golemProcess(t, "runs", dir, "--json", "--limit", "500")
+	if code != 0 {
+		t.Fatalf("golem runs: %s", errOut)
+	}
+	var runs []history.PipelineRun
+	if err := json.Unmarshal([]byte(out), &runs); err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int{}
+	for _, r := range runs {
+		if r.Trigger == trigger {
+			if r.Status != history.Succeeded {
+				t.Fatalf("run %s (months=%s): %s %s", r.ID, r.Vars["months"], r.Status, r.Error)
+			}
+			rows[r.Vars["months"]] = r.Block("prepare").Rows
+		}
+	}
+	return rows
+}
+
+func TestCluster_BackfillOfTwelveMonthsMatchesALocalOne(t *testing.T) {
+	src, err := filepath.Abs("../../../shared/data/taxi/green")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(src, "2023", "12.parquet")); err != nil {
+		t.Skipf("real taxi data not found at %s (CI has ../shared/data beside the repository): %v", src, err)
+	}
+	dir := example(t)
+	_, coord := startProcess(t, dir, "start", dir, "--port", "0", "--nats-listen", "127.0.0.1:0")
+	natsURL := waitLine(t, coord, "nats://")
+	for _, name := range []string{"w1", "w2"} {
+		empty := t.TempDir()
+		_, lines := startProcess(t, empty, "worker", "--nats", natsURL, "--name", name, "--dir", empty)
+		waitLine(t, lines, "golem")
+	}
+	trigger := func(out string) string {
+		i := strings.Index(out, "backfill:")
+		if i < 0 {
+			t.Fatalf("no trigger in:\n%s", out)
+		}
+		return strings.TrimRight(strings.Fields(out[i:])[0], ")")
+	}
+	args := []string{"backfill", dir, "data_preparation", "--var", "source=" + src, "--var", "months=2023-01..2023-12"}
+	out, errOut, code := golemProcess(t, append(args, "--nats", natsURL)...)
+	if code != 0 || strings.Count(out, " on w") != 12 {
+		t.Fatalf("cluster backfill: exit %d\n%s\n%s", code, out, errOut)
+	}
+	remote := prepareRows(t, dir, trigger(out))
+	time.Sleep(1100 * time.Millisecond) // a new group name (seconds)
+	out, errOut, code = golemProcess(t, args...)
+	if code != 0 {
+		t.Fatalf("local backfill: exit %d\n%s\n%s", code, out, errOut)
+	}
+	local := prepareRows(t, dir, trigger(out))
+	if len(local) != 12 || len(remote) != 12 {
+		t.Fatalf("months: local %d, cluster %d", len(local), len(remote))
+	}
+	for m, n := range local {
+		if n == 0 || remote[m] != n {
+			t.Errorf("%s: cluster kept %d trips, local %d", m, remote[m], n)
+		}
 	}
 }

@@ -28,6 +28,7 @@ Usage:
   golem logs DIR RUN [--block NAME]        print a run's logs
   golem retry DIR RUN                      re-run a failed run from its failed blocks
   golem gc DIR [--keep N]                  drop old runs, their logs and stale outputs
+  golem backfill DIR PIPELINE --var months=2023-01..2023-12 [--each months] [--nats URL]   one run per value
   golem worker --nats URL [--name N] [--slots N] [--labels a,b]   run runs of a cluster
   golem version                            print the version
 `
@@ -47,14 +48,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: no command", errUsage)
 	}
 	cmds := map[string]command{
-		"init":   runInit,
-		"run":    runRun,
-		"runs":   runRuns,
-		"start":  runStart,
-		"retry":  runRetry,
-		"gc":     runGC,
-		"logs":   runLogs,
-		"worker": runWorker,
+		"init":     runInit,
+		"run":      runRun,
+		"runs":     runRuns,
+		"start":    runStart,
+		"retry":    runRetry,
+		"gc":       runGC,
+		"logs":     runLogs,
+		"worker":   runWorker,
+		"backfill": runBackfill,
 		// The worker process of a run (runtime/worker), started by golem itself.
 		worker.Arg: func(context.Context, []string, io.Writer, io.Writer) error {
 			if worker.Main() != 0 {

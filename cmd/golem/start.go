@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/golemlabs/golem/editor"
 	"github.com/golemlabs/golem/projects"
@@ -61,6 +62,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }
 	dopts := dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: worker.Options{Spares: 1}}
+	var workers func() []editor.WorkerView
 	if nf.enabled() {
 		x, stopCluster, err := nf.executor(ctx, abs, stdout)
 		if err != nil {
@@ -68,6 +70,13 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer stopCluster()
 		dopts.Executor = x
+		workers = func() []editor.WorkerView {
+			var out []editor.WorkerView
+			for _, w := range x.Workers() {
+				out = append(out, editor.WorkerView{Name: w.Name, Labels: w.Labels, Slots: w.Slots, Running: w.Running, LastHeartbeat: w.Time.UTC().Format(time.RFC3339)})
+			}
+			return out
+		}
 	}
 	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: dopts.Worker, Executor: dopts.Executor,
 		EditorURL: "http://" + net.JoinHostPort(*host, strconv.Itoa(*port))})
@@ -83,7 +92,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	srv, err := editor.New(editor.Options{ProjectDir: abs, Host: *host, Port: *port, Token: *token, Log: stderr,
-		History: h, Dispatcher: d, Headless: *noEditor,
+		History: h, Dispatcher: d, Headless: *noEditor, Workers: workers,
 		OnChange: func(rel string) {
 			if path.Base(rel) == schedule.FileName {
 				reload()

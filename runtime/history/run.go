@@ -58,6 +58,9 @@ func ScheduleTrigger(name string) string { return "schedule:" + name }
 // RetryTrigger returns the Trigger value of a run that retries run id.
 func RetryTrigger(id string) string { return "retry:" + id }
 
+// BackfillTrigger returns the Trigger value of the runs of backfill group: they share it.
+func BackfillTrigger(group string) string { return "backfill:" + group }
+
 // ValidateTrigger checks that trigger is manual, editor, cli, api,
 // schedule:<name> or retry:<runid>.
 func ValidateTrigger(trigger string) error {
@@ -69,6 +72,9 @@ func ValidateTrigger(trigger string) error {
 		return nil
 	}
 	if id, ok := strings.CutPrefix(trigger, "retry:"); ok && ValidID(id) {
+		return nil
+	}
+	if group, ok := strings.CutPrefix(trigger, "backfill:"); ok && group != "" && !strings.ContainsAny(group, "\x00/") {
 		return nil
 	}
 	return fmt.Errorf("%w: %q (want manual, cli, api, schedule:<name> or retry:<runid>)", ErrInvalidTrigger, trigger)
