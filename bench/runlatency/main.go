@@ -1,6 +1,9 @@
 // Command runlatency measures how long a one-block run takes from the API trigger's POST to its
 // recorded end, for one golem binary or two side by side (a baseline, such as the previous
-// release, against the current build), in one go so that both see the same machine.
+// release, against the current build), in one go so that both see the same machine. With
+// -workers N it measures the cluster path too — golem start --nats-listen with N golem worker
+// processes — against the local path of the same binary; -parallel keeps that many runs in
+// flight and reports runs per second.
 //
 // For each binary it scaffolds a project with a no-op one-block pipeline, starts `golem start` on
 // a free port with an API token, sends -warmup runs and then -n runs one after another, each
@@ -8,6 +11,7 @@
 // the latency of a run is its recorded end minus the moment before its POST.
 //
 //	go run ./bench/runlatency -golem bin/golem [-baseline /path/to/old/golem] [-n 40] [-gap 200ms]
+//	go run ./bench/runlatency -golem bin/golem -workers 2 -n 1000 -parallel 16
 package main
 
 import (
@@ -24,6 +28,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,6 +46,8 @@ func run(args []string, out io.Writer) error {
 	n := fs.Int("n", 40, "runs measured per binary")
 	warmup := fs.Int("warmup", 5, "runs sent first and not measured")
 	gap := fs.Duration("gap", 0, "pause between the end of a run and the next POST")
+	workers := fs.Int("workers", 0, "also measure the cluster path with this many golem worker processes")
+	parallel := fs.Int("parallel", 1, "runs in flight at once")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,20 +55,41 @@ func run(args []string, out io.Writer) error {
 	if *baseline != "" {
 		bins = append(bins, *baseline)
 	}
+	type setup struct {
+		name    string
+		bin     string
+		workers int
+	}
+	var setups []setup
+	for _, b := range bins {
+		setups = append(setups, setup{b + " (local)", b, 0})
+	}
+	if *workers > 0 {
+		setups = append(setups, setup{fmt.Sprintf("%s (cluster, %d workers)", *golem, *workers), *golem, *workers})
+	}
 	medians := map[string]time.Duration{}
-	for _, bin := range bins {
-		lat, err := measure(bin, *n, *warmup, *gap)
+	for _, st := range setups {
+		begin := time.Now()
+		lat, err := measure(st.bin, *n, *warmup, *gap, st.workers, max(*parallel, 1))
 		if err != nil {
-			return fmt.Errorf("%s: %w", bin, err)
+			return fmt.Errorf("%s: %w", st.name, err)
 		}
+		wall := time.Since(begin)
 		slices.Sort(lat)
 		med := lat[len(lat)/2]
-		medians[bin] = med
-		fmt.Fprintf(out, "%-40s POST → recorded end over %d runs: min %s  median %s  p90 %s  max %s\n", bin, len(lat),
-			ms(lat[0]), ms(med), ms(lat[len(lat)*9/10]), ms(lat[len(lat)-1]))
+		medians[st.name] = med
+		fmt.Fprintf(out, "%-44s POST → recorded end over %d runs: min %s  median %s  p90 %s  p99 %s  max %s",
+			st.name, len(lat), ms(lat[0]), ms(med), ms(lat[len(lat)*9/10]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1]))
+		if *parallel > 1 {
+			fmt.Fprintf(out, "  (%.1f runs/s with %d in flight, warm-up included)", float64(*n+*warmup)/wall.Seconds(), *parallel)
+		}
+		fmt.Fprintln(out)
 	}
 	if *baseline != "" {
-		fmt.Fprintf(out, "median ratio %s / %s: %.2f\n", *golem, *baseline, float64(medians[*golem])/float64(medians[*baseline]))
+		fmt.Fprintf(out, "median ratio %s / %s: %.2f\n", *golem, *baseline, float64(medians[setups[0].name])/float64(medians[setups[1].name]))
+	}
+	if *workers > 0 {
+		fmt.Fprintf(out, "median ratio cluster / local: %.2f\n", float64(medians[setups[len(setups)-1].name])/float64(medians[setups[0].name]))
 	}
 	return nil
 }
@@ -69,12 +97,17 @@ func run(args []string, out io.Writer) error {
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
 
 // measure returns the latencies of n runs of a one-block pipeline through bin's API trigger.
-func measure(bin string, n, warmup int, gap time.Duration) ([]time.Duration, error) {
+func measure(bin string, n, warmup int, gap time.Duration, workers, parallel int) ([]time.Duration, error) {
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "runlatency-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+
 	if out, err := exec.Command(bin, "init", dir).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("init: %v: %s", err, out)
 	}
@@ -93,7 +126,11 @@ func measure(bin string, n, warmup int, gap time.Duration) ([]time.Duration, err
 			return nil, err
 		}
 	}
-	cmd := exec.Command(bin, "start", dir, "--port", "0")
+	args := []string{"start", dir, "--port", "0"}
+	if workers > 0 {
+		args = append(args, "--nats-listen", "127.0.0.1:0")
+	}
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -106,10 +143,14 @@ func measure(bin string, n, warmup int, gap time.Duration) ([]time.Duration, err
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
 	}()
-	base := ""
+	base, natsURL := "", ""
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "http://") {
+		line := strings.TrimSpace(sc.Text())
+		if i := strings.Index(line, "nats://"); i >= 0 && natsURL == "" {
+			natsURL = strings.Fields(line[i:])[0]
+		}
+		if strings.HasPrefix(line, "http://") {
 			base = strings.TrimRight(strings.SplitN(line, "?", 2)[0], "/")
 			break
 		}
@@ -118,23 +159,59 @@ func measure(bin string, n, warmup int, gap time.Duration) ([]time.Duration, err
 		return nil, errors.New("golem start printed no URL")
 	}
 	go io.Copy(io.Discard, stdout)
-
-	sent := map[string]time.Time{}
-	var order []string
-	for i := 0; i < warmup+n; i++ {
-		time.Sleep(gap)
-		t0 := time.Now()
-		id, err := post(base, token)
+	for i := range workers {
+		wdir, err := os.MkdirTemp("", "runlatency-worker-")
 		if err != nil {
 			return nil, err
 		}
-		if err := waitEnd(base, id); err != nil {
+		defer os.RemoveAll(wdir)
+		w := exec.Command(bin, "worker", "--nats", natsURL, "--name", fmt.Sprintf("w%d", i+1), "--slots", "2", "--dir", wdir)
+		w.Dir = wdir
+		if err := w.Start(); err != nil {
 			return nil, err
 		}
-		if i >= warmup {
-			sent[id] = t0
-			order = append(order, id)
-		}
+		defer func() {
+			_ = w.Process.Signal(os.Interrupt)
+			_ = w.Wait()
+		}()
+	}
+
+	sent := map[string]time.Time{}
+	var order []string
+	var mu sync.Mutex
+	var firstErr error
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				time.Sleep(gap)
+				t0 := time.Now()
+				id, err := post(base, token)
+				if err == nil {
+					err = waitEnd(base, id)
+				}
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if err == nil && i >= warmup {
+					sent[id] = t0
+					order = append(order, id)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < warmup+n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	out, err := exec.Command(bin, "runs", dir, "--json", "--limit", fmt.Sprint(warmup+n+10)).Output()
 	if err != nil {
@@ -183,7 +260,7 @@ func post(base, token string) (string, error) {
 
 // waitEnd polls the run until it has ended.
 func waitEnd(base, id string) error {
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(120 * time.Second)
 	for time.Now().Before(deadline) {
 		req, _ := http.NewRequest("GET", base+"/api/runs/"+id, nil)
 		req.Header.Set("Origin", base)
