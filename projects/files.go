@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/golemlabs/golem/internal/atomicfile"
 )
 
 // Resolve returns the absolute path of rel, a slash- or OS-separated path
@@ -124,54 +126,11 @@ func (p *Project) WriteFileIfVersion(rel string, data []byte, ver string) (strin
 	return version(data), nil
 }
 
-func writeAtomic(abs string, data []byte) (err error) {
-	dir := filepath.Dir(abs)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeAtomic replaces the project file abs, creating its folders, keeping its mode, and syncing
+// file and folder: project files are the user's work, not a cache.
+func writeAtomic(abs string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", abs, err)
 	}
-	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(abs); err == nil {
-		if st.IsDir() {
-			return fmt.Errorf("write %s: is a directory", abs)
-		}
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(abs)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", abs, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", abs, err)
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("write %s: %w", abs, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", abs, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", abs, err)
-	}
-	if err = os.Rename(tmp.Name(), abs); err != nil {
-		return fmt.Errorf("write %s: %w", abs, err)
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
+	return atomicfile.WriteFile(abs, data, atomicfile.Options{KeepMode: true, Sync: true})
 }

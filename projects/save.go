@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/golemlabs/golem/internal/atomicfile"
 	"gopkg.in/yaml.v3"
 )
 
@@ -173,7 +174,7 @@ func (p *Project) RenamePipeline(old, new string) error {
 	delete(p.Pipelines, old)
 	*pl = renamed
 	p.Pipelines[new] = pl
-	return syncDir(filepath.Join(p.Dir, PipelinesDir))
+	return atomicfile.SyncDir(filepath.Join(p.Dir, PipelinesDir))
 }
 
 // DeletePipeline removes pipeline name's folder (pipeline.yaml,
@@ -190,7 +191,7 @@ func (p *Project) DeletePipeline(name string) error {
 		return fmt.Errorf("delete pipeline %q: %w", name, err)
 	}
 	delete(p.Pipelines, name)
-	return syncDir(filepath.Join(p.Dir, PipelinesDir))
+	return atomicfile.SyncDir(filepath.Join(p.Dir, PipelinesDir))
 }
 
 // DefaultFile is the conventional file of a new block: <folder>/<name><ext>.

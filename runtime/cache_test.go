@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -141,5 +142,31 @@ func Transform(ctx *blocks.Context, in *frame.Frame) (*frame.Frame, error) {
 				}
 			}
 		})
+	}
+}
+
+// A run starts by removing the temporary files that writers killed mid-write left among its
+// pipeline's outputs; a temporary file of a live writer stays.
+func TestRunner_RemovesStaleTempOutputs(t *testing.T) {
+	dir := project(t, "  - {name: a, kind: data_loader, file: data_loaders/a.go, upstream: []}\n",
+		map[string]string{"data_loaders/a.go": fmt.Sprintf(loaderFrame, "a")})
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Skip(err)
+	}
+	stale := fmt.Sprintf(".golem/outputs/p/a/.output.parquet.tmp-%d-0a1b2c3d", gone.Process.Pid)
+	live := fmt.Sprintf(".golem/outputs/p/a/.output.parquet.tmp-%d-0a1b2c3d", os.Getpid())
+	other := fmt.Sprintf(".golem/outputs/q/a/.output.parquet.tmp-%d-0a1b2c3d", gone.Process.Pid)
+	for _, f := range []string{stale, live, other} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(t, dir, f, "partial")
+	}
+	wantStatus(t, mustRun(t, dir, Options{}, RunnerOptions{}), "a", StatusSucceeded)
+	for f, want := range map[string]bool{stale: false, live: true, other: true} {
+		if _, err := os.Stat(filepath.Join(dir, f)); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", f, err == nil, want)
+		}
 	}
 }

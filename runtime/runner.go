@@ -199,6 +199,8 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 	if err := plan.CheckStoredInputs(r.o.Store); err != nil {
 		return nil, err
 	}
+	// Partial outputs of a run whose worker was killed mid-write would stay forever otherwise.
+	_, _ = r.o.Store.RemoveStale(plan.Pipeline.Name)
 	pipeline := plan.Pipeline.Name
 	res := &Result{RunID: runID, Pipeline: pipeline, Started: time.Now()}
 	var emitMu sync.Mutex

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/golemlabs/golem/internal/atomicfile"
 )
 
 // CSVOptions configures ReadCSVWith.
@@ -190,28 +191,10 @@ func parseColumn(name string, t Type, vals []string) (*Series, error) {
 
 // WriteCSV writes the frame to path as CSV with a header row; nulls are empty
 // fields, timestamps "2006-01-02 15:04:05[.ffffff]" and durations Go duration
-// strings ("1h2m3s").
+// strings ("1h2m3s"). Like WriteParquet it replaces path atomically, with the
+// mode os.Create gives.
 func (f *Frame) WriteCSV(path string) error {
-	file, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	bw := bufio.NewWriterSize(file, 1<<16)
-	err = f.writeCSV(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := file.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(file.Name(), path)
-	}
-	if err != nil {
-		os.Remove(file.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, atomicfile.Options{}, f.writeCSV)
 }
 
 func (f *Frame) writeCSV(w io.Writer) error {

@@ -1,18 +1,16 @@
 package frame
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
 	"math/bits"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"unsafe"
 
+	"github.com/golemlabs/golem/internal/atomicfile"
 	"github.com/klauspost/compress/s2"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/rle"
@@ -50,32 +48,9 @@ const (
 // (every column optional; timestamps as TIMESTAMP(MICROS, not UTC-adjusted);
 // durations as INT64 microseconds, recorded in the file's metadata so that
 // ReadParquet restores them). The file is written to a temporary name and
-// renamed into place.
-func (f *Frame) WriteParquet(path string) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err = f.writeParquet(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+// renamed into place, with the mode os.Create gives (0666 less the umask).
+func (f *Frame) WriteParquet(path string) error {
+	return atomicfile.Write(path, atomicfile.Options{}, f.writeParquet)
 }
 
 // schemaElement describes column s in the parquet schema (as parquet-go

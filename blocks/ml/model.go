@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/golemlabs/golem/blocks/frame"
+	"github.com/golemlabs/golem/internal/atomicfile"
 )
 
 // Model kinds as written in model files.
@@ -232,7 +232,7 @@ func SaveModel(path string, b *Bundle) error {
 		return fmt.Errorf("save model %q: %w", path, err)
 	}
 	data = append(data, '\n')
-	if err := writeAtomic(path, data); err != nil {
+	if err := atomicfile.WriteFile(path, data, atomicfile.Options{Sync: true}); err != nil {
 		return fmt.Errorf("save model %q: %w", path, err)
 	}
 	return nil
@@ -255,38 +255,6 @@ func LoadModel(path string) (*Bundle, error) {
 	return &b, nil
 }
 
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil { // persist the rename; best effort
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
 
 func sortedKeys(m map[string]float64) []string {
 	keys := make([]string, 0, len(m))

@@ -12,8 +12,9 @@ import (
 	"github.com/golemlabs/golem/runtime/output"
 )
 
-// runGC applies output retention: old runs (with their logs) beyond keep_runs per pipeline, and
-// stored outputs of pipelines and blocks that no longer exist.
+// runGC applies output retention: old runs (with their logs) beyond keep_runs per pipeline,
+// stored outputs of pipelines and blocks that no longer exist, and partial outputs that writers
+// killed mid-write left.
 func runGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("golem gc", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -65,7 +66,11 @@ func runGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "removed %d runs (keeping %d per pipeline) and %d stale outputs\n", runs, n, outputs)
+	partial, err := output.NewStore(proj.Dir).RemoveStale("")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "removed %d runs (keeping %d per pipeline), %d stale outputs and %d partial output files\n", runs, n, outputs, len(partial))
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/golemlabs/golem/blocks/frame"
+	"github.com/golemlabs/golem/internal/atomicfile"
 )
 
 // Kinds of stored output.
@@ -63,15 +64,12 @@ func (s *Store) SaveKeyed(pipeline, block string, v any, runID, cacheKey string)
 		m.Kind = KindFrame
 		m.Rows, m.Cols = f.Shape()
 		m.Schema = f.Schema()
-		tmp := filepath.Join(dir, ".output.parquet.tmp")
-		if err := f.WriteParquet(tmp); err != nil {
+		data := filepath.Join(dir, "output.parquet")
+		if err := f.WriteParquet(data); err != nil { // atomic, not synced: see writeAtomic
 			return Meta{}, fmt.Errorf("save output %s/%s: %w", pipeline, block, err)
 		}
-		if fi, err := os.Stat(tmp); err == nil {
+		if fi, err := os.Stat(data); err == nil {
 			m.Bytes = fi.Size()
-		}
-		if err := os.Rename(tmp, filepath.Join(dir, "output.parquet")); err != nil {
-			return Meta{}, fmt.Errorf("save output %s/%s: %w", pipeline, block, err)
 		}
 		_ = os.Remove(filepath.Join(dir, "output.json"))
 	} else {
@@ -174,17 +172,12 @@ func goType(v any) string {
 // mid-write leaves the old file. It does not fsync: outputs are a cache that a run rebuilds, and
 // two fsyncs per block were most of a no-op block's time (a 20-block chain: ~20 ms a block).
 func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, b, atomicfile.Options{Sync: false})
+}
+
+// RemoveStale deletes the temporary files that writers killed mid-write (kill -9, a crashed
+// worker) left under the outputs of pipeline, or of every pipeline when pipeline is "". Files
+// that a live process is still writing stay. It returns the paths removed.
+func (s *Store) RemoveStale(pipeline string) ([]string, error) {
+	return atomicfile.RemoveStale(filepath.Join(s.Dir, pipeline))
 }
