@@ -113,7 +113,7 @@ func measure(bin string, n, warmup int, gap time.Duration, workers, parallel int
 	}
 	const token = "bench-token"
 	files := map[string]string{
-		"golem.yaml":                  "name: bench\nsettings:\n  api_token: " + token + "\n",
+		"golem.yaml":                  "name: bench\nsettings:\n  keep_runs: 100000\n  api_token: " + token + "\n",
 		"pipelines/one/pipeline.yaml": "name: one\nblocks:\n  - {name: noop, kind: data_loader, file: data_loaders/noop.go, upstream: []}\n",
 		"data_loaders/noop.go":        "package noop\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 1, nil }\n",
 	}

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -191,6 +193,57 @@ func TestCluster_BackfillOfTwelveMonthsMatchesALocalOne(t *testing.T) {
 	for m, n := range local {
 		if n == 0 || remote[m] != n {
 			t.Errorf("%s: cluster kept %d trips, local %d", m, remote[m], n)
+		}
+	}
+}
+
+// freePort returns a TCP port nobody listens on now.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+func TestCluster_RestartedCoordinatorLosesNoQueuedRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "proj")
+	if err := projects.Init(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "pipelines/two/pipeline.yaml", "name: two\nblocks:\n  - {name: a, kind: data_loader, file: data_loaders/a.go, upstream: []}\n  - {name: b, kind: transformer, file: transformers/b.go, upstream: [a]}\n")
+	write(t, dir, "data_loaders/a.go", "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 1, nil }\n")
+	write(t, dir, "transformers/b.go", "package b\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Transform(ctx *blocks.Context, n int) (int, error) { return n + 1, nil }\n")
+	listen := "127.0.0.1:" + freePort(t)
+
+	// No worker yet: the runs wait; then the coordinator dies without warning.
+	first, lines := startProcess(t, dir, "start", dir, "--port", "0", "--nats-listen", listen)
+	base := strings.TrimRight(waitLine(t, lines, "http://"), "/")
+	editor := apiClient{t: t, base: base}
+	var ids []string
+	for range 3 {
+		ids = append(ids, editor.submit("two", nil))
+	}
+	time.Sleep(500 * time.Millisecond) // queued on the cluster
+	if err := first.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+
+	_, lines = startProcess(t, dir, "start", dir, "--port", "0", "--nats-listen", listen)
+	natsURL := waitLine(t, lines, "nats://")
+	empty := t.TempDir()
+	_, wl := startProcess(t, empty, "worker", "--nats", natsURL, "--name", "late", "--dir", empty)
+	waitLine(t, wl, "golem")
+	for _, id := range ids {
+		r := waitRun(t, dir, id, 60*time.Second)
+		if r.Status != history.Succeeded || len(r.Workers) != 1 || r.Workers[0] != "late" {
+			t.Fatalf("run %s after the restart: %s on %v (%s)", id, r.Status, r.Workers, r.Error)
+		}
+		if a := r.Block("b").Attempts; len(a) != 1 {
+			t.Fatalf("run %s: block b has %d attempts", id, len(a))
 		}
 	}
 }

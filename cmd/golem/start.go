@@ -15,7 +15,9 @@ import (
 	"github.com/golemlabs/golem/editor"
 	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/cluster"
 	"github.com/golemlabs/golem/runtime/dispatch"
+	"github.com/golemlabs/golem/runtime/history"
 	"github.com/golemlabs/golem/runtime/schedule"
 	"github.com/golemlabs/golem/runtime/worker"
 )
@@ -56,7 +58,9 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := projects.Load(abs); errors.Is(err, projects.ErrNotProject) {
 		return fmt.Errorf("%s: %w: create one with golem init", dir, err)
 	}
-	h, err := openHistory(ctx, abs)
+	// Runs left unfinished by an earlier golem start are marked crashed once the cluster's (if
+	// any) are adopted below.
+	h, err := history.Open(filepath.Join(abs, ".golem"), history.Options{})
 	if err != nil {
 		return err
 	}
@@ -81,6 +85,12 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: dopts.Worker, Executor: dopts.Executor,
 		EditorURL: "http://" + net.JoinHostPort(*host, strconv.Itoa(*port))})
 	defer d.Close()
+	if x, ok := dopts.Executor.(*cluster.Executor); ok {
+		adoptClusterRuns(ctx, h, x, d, logf)
+	}
+	if _, err := h.MarkCrashed(ctx, history.ProcessAlive); err != nil {
+		return err
+	}
 
 	sched, err := newScheduler(d, h)
 	if err != nil {
@@ -123,6 +133,28 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		err = errors.Join(err, serr)
 	}
 	return err
+}
+
+// adoptClusterRuns takes over the runs an earlier coordinator queued on the cluster and did not
+// see end: the cluster kept them (and ran them, if a worker was there), so they are followed to
+// their end instead of being marked crashed.
+func adoptClusterRuns(ctx context.Context, h *history.Store, x *cluster.Executor, d *dispatch.Dispatcher, logf func(string, ...any)) {
+	ids, err := h.Orphans(ctx)
+	if err != nil {
+		logf("cluster: runs to adopt: %v", err)
+		return
+	}
+	for _, id := range ids {
+		job, ok, err := x.Job(ctx, id)
+		if err != nil || !ok {
+			continue
+		}
+		if err := d.Adopt(ctx, id, job.Options); err != nil {
+			logf("cluster: adopt run %s: %v", id, err)
+			continue
+		}
+		logf("cluster: following run %s of %s, queued before the restart", id, job.Pipeline)
+	}
 }
 
 // dispatchRuns lets the scheduler see and cancel runs it did not launch.

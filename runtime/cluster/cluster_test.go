@@ -80,8 +80,8 @@ func TestCluster_RunsOnWorkersAndBringsOutputsBack(t *testing.T) {
 	x, _ := startCluster(t, 2)
 	dir := projecttest.New(t, map[string]string{
 		projecttest.PipelineFile("p"): twoBlocks,
-		"data_loaders/a.go":            "package a\n\nimport (\n\t\"time\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n)\n\nfunc Load(ctx *blocks.Context) (int, error) {\n\ttime.Sleep(300 * time.Millisecond)\n\treturn 20, nil\n}\n",
-		"transformers/b.go":            "package b\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Transform(ctx *blocks.Context, n int) (int, error) {\n\tctx.Logf(\"got %d\", n)\n\treturn n + 1, nil\n}\n",
+		"data_loaders/a.go":           "package a\n\nimport (\n\t\"time\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n)\n\nfunc Load(ctx *blocks.Context) (int, error) {\n\ttime.Sleep(300 * time.Millisecond)\n\treturn 20, nil\n}\n",
+		"transformers/b.go":           "package b\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Transform(ctx *blocks.Context, n int) (int, error) {\n\tctx.Logf(\"got %d\", n)\n\treturn n + 1, nil\n}\n",
 	})
 	workers := map[string]int{}
 	var mu sync.Mutex
@@ -139,7 +139,7 @@ func TestCluster_CancelStopsTheRunOnItsWorker(t *testing.T) {
 	x, _ := startCluster(t, 1)
 	dir := projecttest.New(t, map[string]string{
 		projecttest.PipelineFile("p"): "name: p\nblocks:\n  - {name: a, kind: data_loader, file: data_loaders/a.go, upstream: []}\n",
-		"data_loaders/a.go":            "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) {\n\tfor {\n\t}\n\treturn 0, nil\n}\n",
+		"data_loaders/a.go":           "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) {\n\tfor {\n\t}\n\treturn 0, nil\n}\n",
 	})
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(1500*time.Millisecond, cancel)
@@ -157,7 +157,7 @@ func TestCluster_PlanErrorOnTheWorkerIsTheRunsError(t *testing.T) {
 	x, _ := startCluster(t, 1)
 	dir := projecttest.New(t, map[string]string{
 		projecttest.PipelineFile("p"): "name: p\nblocks:\n  - {name: a, kind: data_loader, file: data_loaders/a.go, upstream: []}\n",
-		"data_loaders/a.go":            "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 1, nil }\n",
+		"data_loaders/a.go":           "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 1, nil }\n",
 	})
 	p := plan(t, dir, runtime.Options{})
 	projecttest.Write(t, dir, "data_loaders/a.go", "package a\n\nfunc Load( {\n")

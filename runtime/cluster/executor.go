@@ -100,9 +100,30 @@ func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID stri
 		}
 		job.Inputs = append(job.Inputs, n)
 	}
-	cons, err := x.c.JS.OrderedConsumer(bg, eventsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{eventsPrefix + runID}})
+	frames, stop, err := x.frames(bg, runID)
 	if err != nil {
-		return nil, fmt.Errorf("%w: follow run %s: %w", ErrCluster, runID, err)
+		return nil, err
+	}
+	defer stop()
+	b, err := json.Marshal(job)
+	if err != nil {
+		return nil, err
+	}
+	// The job is kept by run ID first, so that a coordinator that restarts finds what it follows.
+	if _, err := x.c.jobs.Put(bg, runID, b); err != nil {
+		return nil, fmt.Errorf("%w: record job %s: %w", ErrCluster, runID, err)
+	}
+	if _, err := x.c.JS.Publish(bg, runsSubject, b, jetstream.WithMsgID(runID)); err != nil {
+		return nil, fmt.Errorf("%w: queue run %s: %w", ErrCluster, runID, err)
+	}
+	return x.follow(ctx, plan, runID, events, frames)
+}
+
+// frames follows the frames of run runID from its first.
+func (x *Executor) frames(ctx context.Context, runID string) (<-chan frame, func(), error) {
+	cons, err := x.c.JS.OrderedConsumer(ctx, eventsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{eventsPrefix + runID}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: follow run %s: %w", ErrCluster, runID, err)
 	}
 	frames := make(chan frame, 256)
 	cc, err := cons.Consume(func(m jetstream.Msg) {
@@ -112,16 +133,38 @@ func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID stri
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer cc.Stop()
-	b, err := json.Marshal(job)
+	return frames, cc.Stop, nil
+}
+
+// Job returns the job of run runID as the cluster keeps it, for a coordinator that restarted
+// while the run was queued or running; ok is false when the cluster never had it.
+func (x *Executor) Job(ctx context.Context, runID string) (job Job, ok bool, err error) {
+	e, err := x.c.jobs.Get(ctx, runID)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Job{}, false, nil
+	}
+	if err != nil {
+		return Job{}, false, err
+	}
+	return job, true, json.Unmarshal(e.Value(), &job)
+}
+
+// Follow follows a run queued on the cluster by an earlier coordinator to its end, like RunWithID
+// without queueing it again; the run's frames are replayed from the first.
+func (x *Executor) Follow(ctx context.Context, plan *runtime.Plan, runID string, events chan<- runtime.Event) (*runtime.Result, error) {
+	frames, stop, err := x.frames(context.WithoutCancel(ctx), runID)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := x.c.JS.Publish(bg, runsSubject, b, jetstream.WithMsgID(runID)); err != nil {
-		return nil, fmt.Errorf("%w: queue run %s: %w", ErrCluster, runID, err)
-	}
+	defer stop()
+	return x.follow(ctx, plan, runID, events, frames)
+}
+
+func (x *Executor) follow(ctx context.Context, plan *runtime.Plan, runID string, events chan<- runtime.Event, frames <-chan frame) (*runtime.Result, error) {
+	bg := context.WithoutCancel(ctx)
+	dir, pipeline := plan.Project.Dir, plan.Pipeline.Name
 	emit := func(e runtime.Event) {
 		e.RunID, e.Pipeline = runID, pipeline
 		if e.Time.IsZero() {

@@ -23,6 +23,7 @@ const (
 	snapshotBucket = "golem-snapshots"
 	outputBucket   = "golem-outputs"
 	leaseBucket    = "golem-leases"
+	jobBucket      = "golem-jobs" // the job of every run, by run ID, for a coordinator that restarts
 )
 
 // Timings of the fault handling: a worker says it is alive every heartbeat; JetStream gives a job
@@ -73,6 +74,7 @@ type Conn struct {
 	snaps  jetstream.ObjectStore
 	outs   jetstream.ObjectStore
 	leases jetstream.KeyValue
+	jobs   jetstream.KeyValue
 }
 
 // Connect connects to url (token, when not empty, authenticates) and creates the streams and
@@ -120,7 +122,10 @@ func (c *Conn) setup(ctx context.Context) (err error) {
 	if c.outs, err = c.JS.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: outputBucket, Storage: jetstream.FileStorage, TTL: 7 * 24 * time.Hour}); err != nil {
 		return err
 	}
-	c.leases, err = c.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: leaseBucket, TTL: 24 * time.Hour})
+	if c.leases, err = c.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: leaseBucket, TTL: 24 * time.Hour}); err != nil {
+		return err
+	}
+	c.jobs, err = c.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: jobBucket, TTL: 7 * 24 * time.Hour, Storage: jetstream.FileStorage})
 	return err
 }
 

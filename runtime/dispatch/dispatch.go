@@ -22,6 +22,12 @@ type Executor interface {
 	RunWithID(ctx context.Context, plan *runtime.Plan, runID string, events chan<- runtime.Event) (*runtime.Result, error)
 }
 
+// Follower is an Executor that can follow a run an earlier process queued on it (the cluster's):
+// a coordinator that restarts adopts the runs the cluster still has.
+type Follower interface {
+	Follow(ctx context.Context, plan *runtime.Plan, runID string, events chan<- runtime.Event) (*runtime.Result, error)
+}
+
 // Options configure a Dispatcher.
 type Options struct {
 	ProjectDir string
@@ -80,6 +86,7 @@ type run struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 	started  bool   // recorded as running (holding a global slot) when submitted
+	adopted  bool   // queued by an earlier process: followed, holds no slot
 	behind   string // the run it waits behind, as last told to subscribers
 	res      *runtime.Result
 	err      error
@@ -179,6 +186,44 @@ func (d *Dispatcher) Submit(ctx context.Context, req Request) (string, error) {
 	return id, nil
 }
 
+// Adopt takes over run id, which an earlier process (a coordinator that ended) queued on the
+// executor: it becomes this process's run, followed to its end and recorded like one submitted
+// here. opts are the run's options as queued.
+func (d *Dispatcher) Adopt(ctx context.Context, id string, opts runtime.Options) error {
+	if _, ok := d.o.Executor.(Follower); !ok {
+		return fmt.Errorf("adopt run %s: the executor cannot follow runs it did not start", id)
+	}
+	old, err := d.o.History.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	proj, err := projects.Load(d.o.ProjectDir)
+	if err != nil {
+		return err
+	}
+	plan, err := runtime.Build(proj, old.Pipeline, opts)
+	if err != nil {
+		return fmt.Errorf("adopt run %s: %w", id, err)
+	}
+	if err := d.o.History.Adopt(ctx, id); err != nil {
+		return err
+	}
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r := &run{id: id, pipeline: old.Pipeline, trigger: old.Trigger, plan: plan, limit: plan.Pipeline.Settings.MaxConcurrentRuns,
+		ctx: rctx, cancel: cancel, done: make(chan struct{}), adopted: true}
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		cancel()
+		return ErrClosed
+	}
+	d.runs[id] = r
+	d.wg.Add(1)
+	d.mu.Unlock()
+	go d.execute(r)
+	return nil
+}
+
 // admit waits until run r may start — a slot of this process, then its pipeline's slot in the
 // history — and records it as running. It returns false, having recorded nothing but the
 // cancellation, when r is cancelled first: a cancelled queued run never starts and holds no slot.
@@ -237,7 +282,7 @@ func (d *Dispatcher) execute(r *run) {
 		d.mu.Unlock()
 	}()
 	bg := context.Background()
-	if !r.started && !d.admit(r) {
+	if !r.adopted && !r.started && !d.admit(r) {
 		r.err = fmt.Errorf("run %s: %w", r.id, runtime.ErrCancelled)
 		if err := d.rec.Cancel(bg, r.id); err != nil {
 			d.o.Logf("record cancel of %s: %v", r.id, err)
@@ -245,7 +290,9 @@ func (d *Dispatcher) execute(r *run) {
 		d.broadcast(runtime.Event{Kind: runtime.RunFinished, RunID: r.id, Pipeline: r.pipeline, Status: runtime.StatusCancelled, Time: time.Now()})
 		return
 	}
-	defer func() { <-d.global }()
+	if !r.adopted {
+		defer func() { <-d.global }()
+	}
 	events := make(chan runtime.Event, 256)
 	fan := make(chan runtime.Event, 256)
 	tracked := make(chan struct{})
@@ -266,7 +313,13 @@ func (d *Dispatcher) execute(r *run) {
 			d.broadcast(e)
 		}
 	}()
-	res, err := d.o.Executor.RunWithID(r.ctx, r.plan, r.id, events)
+	var res *runtime.Result
+	var err error
+	if f, ok := d.o.Executor.(Follower); ok && r.adopted {
+		res, err = f.Follow(r.ctx, r.plan, r.id, events)
+	} else {
+		res, err = d.o.Executor.RunWithID(r.ctx, r.plan, r.id, events)
+	}
 	close(events)
 	<-tracked
 	r.res, r.err = res, err

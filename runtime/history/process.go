@@ -83,31 +83,14 @@ func (s *Store) MarkCrashed(ctx context.Context, isAlive func(pid int) bool) ([]
 	if isAlive == nil {
 		isAlive = ProcessAlive
 	}
-	var candidates []string
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		for _, st := range []Status{Queued, Running, Retrying} {
-			err := walkBack(tx.Bucket(bucketByStatus), string(st), "", func(id, _ []byte) (bool, error) {
-				r, err := getRun(tx, string(id))
-				if err != nil {
-					return false, err
-				}
-				if r.Host == s.self.Host && !owned(r, isAlive) {
-					candidates = append(candidates, r.ID)
-				}
-				return true, nil
-			}, func() bool { return false })
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	candidates, err := s.orphans(ctx, isAlive)
 	if err != nil || len(candidates) == 0 {
 		return nil, err
 	}
 	var marked []string
 	now := s.opts.Now()
 	err = s.update(ctx, func(tx *bolt.Tx) error {
+
 		marked = marked[:0]
 		for _, id := range candidates {
 			r, err := getRun(tx, id)
@@ -147,4 +130,47 @@ func (s *Store) MarkCrashed(ctx context.Context, isAlive func(pid int) bool) ([]
 		return nil
 	})
 	return marked, err
+}
+
+// orphans returns the unfinished runs (queued, running, retrying) of this host whose owning
+// process is gone.
+func (s *Store) orphans(ctx context.Context, isAlive func(pid int) bool) ([]string, error) {
+	var out []string
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		for _, st := range []Status{Queued, Running, Retrying} {
+			err := walkBack(tx.Bucket(bucketByStatus), string(st), "", func(id, _ []byte) (bool, error) {
+				r, err := getRun(tx, string(id))
+				if err != nil {
+					return false, err
+				}
+				if r.Host == s.self.Host && !owned(r, isAlive) {
+					out = append(out, r.ID)
+				}
+				return true, nil
+			}, func() bool { return false })
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Orphans returns the IDs of the unfinished runs of this host whose owning process is gone: a
+// coordinator that restarts adopts those the cluster still runs before MarkCrashed ends the rest.
+func (s *Store) Orphans(ctx context.Context) ([]string, error) {
+	return s.orphans(ctx, ProcessAlive)
+}
+
+// Adopt makes this process the owner of unfinished run id.
+func (s *Store) Adopt(ctx context.Context, id string) error {
+	_, err := s.Update(ctx, id, func(r *PipelineRun) error {
+		if r.Status.Terminal() {
+			return fmt.Errorf("run %s already %s", id, r.Status)
+		}
+		r.PID, r.Host, r.ProcStart = s.self.PID, s.self.Host, s.self.Start
+		return nil
+	})
+	return err
 }

@@ -124,7 +124,11 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 		switch e.Kind {
 		case runtime.RunStarted:
 			if e.Worker != "" { // an attempt on a cluster worker
-				pending = append(pending, func(run *history.PipelineRun) { run.Workers = append(run.Workers, e.Worker) })
+				pending = append(pending, func(run *history.PipelineRun) {
+					if len(run.Workers) < e.Attempt || e.Attempt == 0 { // not when a restarted coordinator replays it
+						run.Workers = append(run.Workers, e.Worker)
+					}
+				})
 				write()
 			}
 		case runtime.BlockLog:
@@ -136,6 +140,11 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 			flush(e.Block)
 			pending = append(pending, func(run *history.PipelineRun) {
 				b := run.Block(e.Block)
+				for _, a := range b.Attempts {
+					if a.Start.Equal(e.Time) {
+						return // replayed to a restarted coordinator: recorded already
+					}
+				}
 				b.Status = history.Running
 				if e.Status == runtime.StatusRetrying {
 					b.Status = history.Retrying
