@@ -73,6 +73,7 @@ type runView struct {
 	DurationMS int64          `json:"duration_ms"`
 	Error      string         `json:"error,omitempty"`
 	Stderr     []string       `json:"stderr,omitempty"`
+	Workers    []string       `json:"workers,omitempty"` // cluster workers of the run's attempts, in order
 	Blocks     []blockRunView `json:"blocks,omitempty"`
 }
 
@@ -241,7 +242,7 @@ func viewHistoryRun(h *history.PipelineRun, withBlocks bool) runView {
 		started = h.QueuedAt
 	}
 	v := runView{RunID: h.ID, Pipeline: h.Pipeline, Mode: h.Trigger, Status: string(h.Status), StartedAt: stamp(started), DurationMS: h.Duration().Milliseconds(),
-		Error: h.Error}
+		Error: h.Error, Workers: h.Workers}
 	if h.Status == history.Running || h.Status == history.Retrying {
 		v.DurationMS = time.Since(h.StartedAt).Milliseconds()
 	}
