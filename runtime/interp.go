@@ -19,6 +19,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/golemlabs/golem/runtime/retry"
 	"github.com/golemlabs/golem/runtime/symbols"
 )
 
@@ -68,6 +69,8 @@ type interpreter struct {
 	mu     sync.Mutex // guards result
 	out    any
 	err    error
+	// returned is set when the called function returned: runtime.Goexit ends it without.
+	returned bool
 	pw     *os.File // os.Stdout of the block
 	lines  *lineWriter
 	errw   *lockedWriter // the block's stderr (log.Print*, flag errors)
@@ -260,16 +263,16 @@ func (it *interpreter) call(ctx context.Context, fn string, args []reflect.Value
 		names[i] = runPkg + "." + name
 	}
 	it.mu.Lock()
-	it.out, it.err = nil, nil
+	it.out, it.err, it.returned = nil, nil, false
 	it.mu.Unlock()
 	exports["Set"] = reflect.ValueOf(func(v any, err error) {
 		it.mu.Lock()
-		it.out, it.err = v, err
+		it.out, it.err, it.returned = v, err, true
 		it.mu.Unlock()
 	})
 	exports["SetErr"] = reflect.ValueOf(func(err error) {
 		it.mu.Lock()
-		it.err = err
+		it.err, it.returned = err, true
 		it.mu.Unlock()
 	})
 	if err := it.i.Use(interp.Exports{runPkg + "/" + runPkg: exports}); err != nil {
@@ -292,6 +295,16 @@ func (it *interpreter) call(ctx context.Context, fn string, args []reflect.Value
 	}
 	it.mu.Lock()
 	defer it.mu.Unlock()
+	if !it.returned {
+		e := &BlockError{Block: it.node.Name(), File: it.node.Source.File,
+			Message: fmt.Sprintf("%s ended without returning (runtime.Goexit?): a block must return its value or an error", fn)}
+		if f := it.node.Source.Entry; f != nil && fn == f.Name {
+			e.Line, e.Col = f.Pos.Line, f.Pos.Column
+		} else if f := it.node.Source.Test; f != nil && fn == f.Name {
+			e.Line, e.Col = f.Pos.Line, f.Pos.Column
+		}
+		return nil, retry.Permanent(e)
+	}
 	if it.err != nil {
 		return it.out, &BlockError{Block: it.node.Name(), File: it.node.Source.File, Message: fmt.Sprintf("%s returned an error: %v", fn, it.err), Err: it.err}
 	}

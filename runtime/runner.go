@@ -568,6 +568,10 @@ func (r *Runner) attempt(ctx context.Context, x *execution, n *Node, inputs []an
 	if err != nil {
 		return nil, err
 	}
+	if f, ok := out.(*frame.Frame); (ok && f == nil) || (out == nil && len(src.Entry.Results) == 1 && src.Entry.Results[0].Key == "*"+blocks.ModulePath+"/frame.Frame") {
+		return nil, &BlockError{Block: n.Name(), File: src.File, Line: src.Entry.Pos.Line, Col: src.Entry.Pos.Column,
+			Message: fmt.Sprintf("%s returned a nil *frame.Frame and no error: return a frame (frame.MustNew() has no rows) or an error", src.Entry.Name)}
+	}
 	if src.Test != nil {
 		if err := r.test(ctx, it, n, out); err != nil {
 			return nil, err
