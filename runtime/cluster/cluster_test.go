@@ -27,7 +27,7 @@ blocks:
 
 // cluster starts an embedded server and n workers (goroutines whose runs go to worker processes)
 // and returns a coordinator's executor.
-func startCluster(t *testing.T, n int) (*cluster.Executor, string) {
+func startCluster(t *testing.T, n int, labels ...[]string) (*cluster.Executor, string) {
 	t.Helper()
 	srv, err := cluster.StartEmbedded("127.0.0.1:0", t.TempDir(), "")
 	if err != nil {
@@ -42,7 +42,11 @@ func startCluster(t *testing.T, n int) (*cluster.Executor, string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := cluster.NewWorker(c, cluster.WorkerOptions{Name: []string{"w1", "w2", "w3"}[i], Dir: t.TempDir(), Exec: workertest.Options()})
+		o := cluster.WorkerOptions{Name: []string{"w1", "w2", "w3"}[i], Dir: t.TempDir(), Exec: workertest.Options()}
+		if i < len(labels) {
+			o.Labels = labels[i]
+		}
+		w := cluster.NewWorker(c, o)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -163,5 +167,19 @@ func TestCluster_PlanErrorOnTheWorkerIsTheRunsError(t *testing.T) {
 	projecttest.Write(t, dir, "data_loaders/a.go", "package a\n\nfunc Load( {\n")
 	if _, err := x.RunWithID(t.Context(), p, runtime.NewRunID(), nil); err == nil {
 		t.Fatal("no error")
+	}
+}
+
+func TestCluster_RunsOnGoesToWorkersWithTheLabels(t *testing.T) {
+	x, _ := startCluster(t, 2, nil, []string{"big"})
+	dir := projecttest.New(t, map[string]string{
+		projecttest.PipelineFile("p"): "name: p\nruns_on: [big]\nblocks:\n  - {name: a, kind: data_loader, file: data_loaders/a.go, upstream: []}\n",
+		"data_loaders/a.go":           "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 1, nil }\n",
+	})
+	for range 4 {
+		res, err := x.RunWithID(t.Context(), plan(t, dir, runtime.Options{}), runtime.NewRunID(), nil)
+		if err != nil || res.Status != runtime.StatusSucceeded || res.Worker != "w2" {
+			t.Fatalf("run: %v %+v", err, res)
+		}
 	}
 }

@@ -29,9 +29,9 @@ const (
 // Timings of the fault handling: a worker says it is alive every heartbeat; JetStream gives a job
 // to another worker once ackWait passes without a word from the one that had it.
 const (
-	heartbeat  = 2 * time.Second
-	ackWait    = 10 * time.Second
-	maxDeliver = 5
+	heartbeat   = 2 * time.Second
+	ackWait     = 10 * time.Second
+	maxAttempts = 5 // workers a run may lose before it fails
 )
 
 // Job is a run handed to the cluster.
@@ -112,7 +112,7 @@ func (c *Conn) setup(ctx context.Context) (err error) {
 		return fmt.Errorf("stream %s: %w", eventsStream, err)
 	}
 	if _, err = c.JS.CreateOrUpdateConsumer(ctx, runsStream, jetstream.ConsumerConfig{
-		Durable: consumerName, AckPolicy: jetstream.AckExplicitPolicy, AckWait: ackWait, MaxDeliver: maxDeliver,
+		Durable: consumerName, AckPolicy: jetstream.AckExplicitPolicy, AckWait: ackWait, MaxDeliver: -1,
 	}); err != nil {
 		return fmt.Errorf("consumer %s: %w", consumerName, err)
 	}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -131,12 +132,6 @@ func (w *Worker) beat(ctx context.Context) {
 
 // handle runs one delivery of a job.
 func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
-	meta, err := m.Metadata()
-	if err != nil {
-		_ = m.Nak()
-		return
-	}
-	attempt := int(meta.NumDelivered)
 	var job Job
 	if err := json.Unmarshal(m.Data(), &job); err != nil {
 		_ = m.Term()
@@ -144,11 +139,28 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	}
 	for _, l := range job.RunsOn {
 		if !slices.Contains(w.o.Labels, l) {
-			_ = m.NakWithDelay(time.Second) // for a worker with the label
+			_ = m.NakWithDelay(250 * time.Millisecond) // for a worker with the labels
 			return
 		}
 	}
-	// The lease says which attempt owns the run: an older one that is still alive stops.
+	// Attempts are counted in the lease, not by JetStream's deliveries (a worker without the labels
+	// hands a job back, which is no attempt). The lease also says which attempt owns the run: an
+	// older one that is still alive stops.
+	attempt := 1
+	if e, err := w.c.leases.Get(ctx, job.RunID); err == nil {
+		prev, _ := strconv.Atoi(string(e.Value()))
+		attempt = prev + 1
+	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
+		_ = m.Nak()
+		return
+	}
+	if attempt > maxAttempts {
+		b, _ := json.Marshal(frame{Attempt: attempt, Worker: w.o.Name,
+			Error: fmt.Sprintf("run %s given up after %d attempts: the workers running it stopped answering", job.RunID, maxAttempts)})
+		_, _ = w.c.JS.Publish(ctx, eventsPrefix+job.RunID, b)
+		_ = m.Term()
+		return
+	}
 	if _, err := w.c.leases.Put(ctx, job.RunID, []byte(strconv.Itoa(attempt))); err != nil {
 		_ = m.Nak()
 		return
