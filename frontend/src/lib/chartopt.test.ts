@@ -41,9 +41,11 @@ describe('time series gaps', () => {
 })
 
 describe('prepareOption', () => {
-  it('leaves room under the title for the y axis name', () => {
+  it('keeps one line of title (the card head names the chart) and room under it for the y axis name', () => {
     const o = prepareOption({ title: { text: 'distance', subtext: 'histogram, 30 bins' }, yAxis: [{ name: 'count' }] })
-    expect((o.grid as { top: number }).top).toBeGreaterThanOrEqual(60)
+    expect((o.title as { text: string }).text).toBe('histogram, 30 bins')
+    expect((o.title as { subtext?: string }).subtext).toBeUndefined()
+    expect((o.grid as { top: number }).top).toBeGreaterThanOrEqual(40)
     expect(o.toolbox).toBeUndefined()
   })
 })

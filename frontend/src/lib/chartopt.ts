@@ -57,19 +57,13 @@ export function prepareOption(option: Obj): Obj {
   delete o.toolbox
   o.backgroundColor = 'transparent'
   o.animation = false
+  // The card's head already names the chart: of the server's title keep only its subtitle
+  // ("histogram, 30 bins"), one small line above the grid, clear of the y axis name under it.
   const title = obj(o.title)
-  // The title and its subtitle take the top 44 px; the y axis name sits above the grid, under them.
-  if (!o.grid) o.grid = { left: 16, right: 24, top: title ? 68 : 36, bottom: 36, containLabel: true }
+  const sub = title && typeof title.subtext === 'string' ? title.subtext : ''
+  o.title = sub ? { text: sub, textStyle: { fontSize: 11, fontWeight: 400, color: '#94a3b8' }, left: 8, top: 2 } : { show: false }
+  if (!o.grid) o.grid = { left: 16, right: 24, top: sub ? 44 : 32, bottom: 36, containLabel: true }
   if (!o.tooltip) o.tooltip = { trigger: 'axis' }
-  if (title)
-    o.title = {
-      ...title,
-      textStyle: { fontSize: 12, fontWeight: 600, color: '#e2e8f0' },
-      subtextStyle: { fontSize: 11, color: '#94a3b8' },
-      itemGap: 4,
-      left: 8,
-      top: 4,
-    }
   if (o.yAxis) o.yAxis = list(o.yAxis).map((a) => ({
     ...a,
     nameTextStyle: { color: '#94a3b8', align: 'left', padding: [0, 0, 0, -8] },
