@@ -30,11 +30,15 @@ export function build() {
   run('go', ['build', '-o', 'bin/golem', './cmd/golem'])
 }
 
-export async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'golem-e2e-'))
-  const project = join(dir, 'taxi')
-  const bin = process.env.GOLEM_BIN ?? join(ROOT, 'bin/golem')
-  run(bin, ['init', project, '--example', 'taxi'], { stdio: ['ignore', 'ignore', 'inherit'] })
+/** BIN is the golem binary the tests drive. */
+export const BIN = process.env.GOLEM_BIN ?? join(ROOT, 'bin/golem')
+
+/** startServer serves a fresh example project, or opts.project (kept on stop) when given. */
+export async function startServer(opts = {}) {
+  const dir = opts.project ? null : mkdtempSync(join(tmpdir(), 'golem-e2e-'))
+  const project = opts.project ?? join(dir, 'taxi')
+  const bin = BIN
+  if (!opts.project) run(bin, ['init', project, '--example', 'taxi'], { stdio: ['ignore', 'ignore', 'inherit'] })
   const proc = spawn(bin, ['start', project, '--port', String(PORT)], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   proc.stdout.on('data', (d) => (out += d))
@@ -54,13 +58,19 @@ export async function startServer() {
     }
     await new Promise((r) => setTimeout(r, 150))
   }
+  const exited = () => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', r)))
   return {
     project,
     logs: () => out,
+    /** kill ends the server as a crash would (SIGKILL), leaving the project. */
+    async kill() {
+      proc.kill('SIGKILL')
+      await exited()
+    },
     async stop() {
-      proc.kill('SIGTERM')
-      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)))
-      rmSync(dir, { recursive: true, force: true })
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
+      await exited()
+      if (dir) rmSync(dir, { recursive: true, force: true })
     },
   }
 }

@@ -7,6 +7,7 @@ import { StatusPill } from './StatusPill'
 import { BlockCell } from './BlockCell'
 import { AddBlock } from './AddBlock'
 import { VariablesPanel } from './VariablesPanel'
+import { PipelineTabs } from './PipelineTabs'
 // The DAG view (and @xyflow/react) loads on first use.
 const DagView = lazy(() => import('./DagView').then((m) => ({ default: m.DagView })))
 
@@ -168,25 +169,7 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
           <h1 data-testid="pipeline-name">{pipeline.name}</h1>
           {pipeline.description && <span className="muted small desc">{pipeline.description}</span>}
         </div>
-        <div className="tabs">
-          <a
-            className={`tab${view === 'notebook' ? ' active' : ''}`}
-            href={href({ page: 'pipeline', name, view: 'notebook' })}
-            data-testid="tab-notebook"
-          >
-            Notebook
-          </a>
-          <a
-            className={`tab${view === 'dag' ? ' active' : ''}`}
-            href={href({ page: 'pipeline', name, view: 'dag' })}
-            data-testid="tab-dag"
-          >
-            DAG
-          </a>
-          <a className="tab" href={href({ page: 'triggers', name })} data-testid="tab-triggers">
-            Triggers
-          </a>
-        </div>
+        <PipelineTabs name={name} active={view} />
         <div className="row gap-s">
           {runs.runStatus && (
             <span className="row gap-s small muted" data-testid="run-status">

@@ -2,8 +2,12 @@ import { useCallback, useEffect, useState } from 'react'
 import { api, errorText, type Run } from '../lib/api'
 import { fmtDuration, fmtTime } from '../lib/format'
 import { canRerun, canRetry, filterRuns, runGrid, RUN_STATUSES, timelineBars } from '../lib/history'
-import { href, useApp, useWS } from '../lib/hooks'
+import { href, useApp, usePoll, useWS } from '../lib/hooks'
 import { StatusPill } from './StatusPill'
+import { PipelineTabs } from './PipelineTabs'
+
+/** POLL_MS: runs of `golem run` elsewhere send no websocket events; the pages read the history this often. */
+const POLL_MS = 2000
 
 /** RunsPage lists the runs of the project, or of one pipeline, filtered by status. */
 export function RunsPage({ pipeline }: { pipeline?: string }) {
@@ -17,24 +21,43 @@ export function RunsPage({ pipeline }: { pipeline?: string }) {
   useWS((m) => {
     if (m.type === 'run_started' || m.type === 'run_finished') load()
   })
+  usePoll(load, POLL_MS)
   const shown = filterRuns(runs, status)
   return (
     <div className="page" data-testid="runs-page">
-      <h1>Runs{pipeline ? ` of ${pipeline}` : ''}</h1>
-      <label>
-        Status{' '}
-        <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="runs-status-filter">
-          <option value="">all</option>
-          {RUN_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <header className="page-head">
+        <div className="head-title">
+          <div className="crumbs">
+            <a href={href({ page: 'project' })}>Pipelines</a> /{' '}
+            {pipeline && (
+              <>
+                <a href={href({ page: 'pipeline', name: pipeline, view: 'notebook' })}>{pipeline}</a> /
+              </>
+            )}
+          </div>
+          <h1>Runs</h1>
+        </div>
+        {pipeline && <PipelineTabs name={pipeline} active="runs" />}
+        <label className="row gap-s small muted">
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="runs-status-filter">
+            <option value="">all</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
       {error && <div className="banner error">{error}</div>}
       {pipeline && <RunGrid pipeline={pipeline} runs={runs} />}
-      <table className="table" data-testid="runs-table">
+      <section className="card">
+        <div className="card-head">
+          <h2>{pipeline ? 'History' : 'All runs'}</h2>
+          <span className="muted small">{shown.length} shown</span>
+        </div>
+      <table className="list" data-testid="runs-table">
         <thead>
           <tr>
             <th>Run</th>
@@ -42,13 +65,13 @@ export function RunsPage({ pipeline }: { pipeline?: string }) {
             <th>Trigger</th>
             <th>Status</th>
             <th>Started</th>
-            <th>Duration</th>
+            <th className="num">Duration</th>
           </tr>
         </thead>
         <tbody>
           {shown.map((r) => (
             <tr key={r.run_id} data-testid={`run-row-${r.run_id}`} data-pipeline={r.pipeline} data-status={r.status} className="run-row">
-              <td>
+              <td className="mono">
                 <a href={href({ page: 'run', id: r.run_id })} data-testid="run-link">
                   {r.run_id}
                 </a>
@@ -56,17 +79,22 @@ export function RunsPage({ pipeline }: { pipeline?: string }) {
               <td>
                 <a href={href({ page: 'runs', pipeline: r.pipeline })}>{r.pipeline}</a>
               </td>
-              <td>{r.mode}</td>
+              <td>
+                <span className="chip">{r.mode}</span>
+              </td>
               <td>
                 <StatusPill status={r.status} testId="run-status" />
               </td>
-              <td>{r.started_at ? fmtTime(r.started_at) : ''}</td>
-              <td>{r.duration_ms != null ? fmtDuration(r.duration_ms) : ''}</td>
+              <td className="muted" title={r.started_at}>
+                {r.started_at ? fmtTime(r.started_at) : ''}
+              </td>
+              <td className="num">{r.duration_ms != null ? fmtDuration(r.duration_ms) : ''}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {shown.length === 0 && <div className="muted pad">No runs{status ? ` with status ${status}` : ''}.</div>}
+      {shown.length === 0 && <div className="empty">No runs{status ? ` with status ${status}` : ''}.</div>}
+      </section>
     </div>
   )
 }
@@ -98,22 +126,25 @@ function RunGrid({ pipeline, runs }: { pipeline: string; runs: Run[] }) {
   const open = (id: string) => {
     window.location.hash = href({ page: 'run', id })
   }
-  const cell = { width: 14, height: 14, padding: 0, cursor: 'pointer' }
   return (
-    <div style={{ overflowX: 'auto', margin: '8px 0 16px' }}>
-      <table className="run-grid" data-testid="run-grid" style={{ borderCollapse: 'separate', borderSpacing: 2 }}>
+    <section className="card run-grid-card">
+      <div className="card-head">
+        <h2>Runs × blocks</h2>
+        <span className="muted small">newest first, the last {GRID_RUNS}</span>
+      </div>
+      <div className="run-grid-scroll">
+      <table className="run-grid" data-testid="run-grid">
         <thead>
           <tr>
             <th />
             {grid.columns.map((c) => (
-              <th key={c.run_id} style={{ padding: 0 }}>
+              <th key={c.run_id}>
                 <div
-                  className={`bar pill-${c.status}`}
+                  className={`grid-head bar-${c.status}`}
                   data-testid={`grid-col-${c.run_id}`}
                   data-status={c.status}
                   title={`${c.run_id} · ${c.status}${c.started_at ? ` · ${fmtTime(c.started_at)}` : ''}`}
                   onClick={() => open(c.run_id)}
-                  style={{ ...cell, height: 20, borderRadius: 3 }}
                 />
               </th>
             ))}
@@ -122,19 +153,18 @@ function RunGrid({ pipeline, runs }: { pipeline: string; runs: Run[] }) {
         <tbody>
           {grid.rows.map((row) => (
             <tr key={row.block} data-testid={`grid-row-${row.block}`}>
-              <td className="ellipsis" style={{ maxWidth: 180, paddingRight: 8, textAlign: 'right' }}>
+              <td className="grid-block ellipsis mono">
                 {row.block}
               </td>
               {row.cells.map((c) => (
-                <td key={c.run_id} style={{ padding: 0 }}>
+                <td key={c.run_id}>
                   <div
-                    className={c.status ? `bar pill-${c.status}` : 'bar'}
+                    className={`grid-cell ${c.status ? `bar-${c.status}` : 'bar-none'}`}
                     data-testid="grid-cell"
                     data-run={c.run_id}
                     data-status={c.status}
                     title={c.status ? `${row.block}: ${c.status}${c.ms != null ? ` · ${fmtDuration(c.ms)}` : ''}` : `${row.block}: not in this run`}
                     onClick={() => open(c.run_id)}
-                    style={{ ...cell, borderRadius: 2, border: '1px solid var(--border, #333)', opacity: c.status ? 1 : 0.3 }}
                   />
                 </td>
               ))}
@@ -142,7 +172,8 @@ function RunGrid({ pipeline, runs }: { pipeline: string; runs: Run[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+      </div>
+    </section>
   )
 }
 
@@ -158,6 +189,8 @@ export function RunDetail({ id }: { id: string }) {
   useWS((m) => {
     if (m.run_id === id && (m.type === 'block_finished' || m.type === 'run_finished')) load()
   })
+  const going = !run || ['queued', 'running', 'retrying'].includes(run.status)
+  usePoll(() => going && load(), POLL_MS)
   if (error) return <div className="banner error">{error}</div>
   if (!run) return <div className="muted pad">Loading…</div>
   const cancel = () => api.cancelRun(id).then(load, (e) => toast(errorText(e), 'error'))
@@ -168,88 +201,125 @@ export function RunDetail({ id }: { id: string }) {
       },
       (e) => toast(errorText(e), 'error'),
     )
+  const bars = timelineBars(run.blocks ?? [], run.started_at)
   return (
     <div className="page" data-testid="run-detail">
-      <h1>
-        Run {run.run_id} <StatusPill status={run.status} testId="run-detail-status" />
-      </h1>
-      <p>
-        <a href={href({ page: 'pipeline', name: run.pipeline, view: 'notebook' })}>{run.pipeline}</a> · {run.mode}
-        {run.started_at ? ` · ${fmtTime(run.started_at)}` : ''}
-        {run.duration_ms != null ? ` · ${fmtDuration(run.duration_ms)}` : ''}
-      </p>
-      {run.status === 'running' && (
-        <button onClick={cancel} data-testid="run-cancel">
-          Cancel
-        </button>
-      )}
-      {canRetry(run.status) && (
-        <button onClick={again(api.retryRun)} data-testid="run-retry">
-          Retry from failed
-        </button>
-      )}
-      {canRerun(run.status) && (
-        <button onClick={again(api.rerunRun)} data-testid="run-rerun">
-          Rerun
-        </button>
-      )}
+      <header className="page-head">
+        <div className="head-title">
+          <div className="crumbs">
+            <a href={href({ page: 'pipeline', name: run.pipeline, view: 'notebook' })}>{run.pipeline}</a> /{' '}
+            <a href={href({ page: 'runs', pipeline: run.pipeline })}>Runs</a> /
+          </div>
+          <h1 className="mono">{run.run_id}</h1>
+          <StatusPill status={run.status} testId="run-detail-status" />
+        </div>
+        <PipelineTabs name={run.pipeline} active={null} />
+        <div className="row gap-s">
+          {(run.status === 'running' || run.status === 'queued') && (
+            <button className="btn danger" onClick={cancel} data-testid="run-cancel">
+              ■ Cancel
+            </button>
+          )}
+          {canRetry(run.status) && (
+            <button className="btn primary" onClick={again(api.retryRun)} data-testid="run-retry">
+              ↻ Retry from failed
+            </button>
+          )}
+          {canRerun(run.status) && (
+            <button className="btn" onClick={again(api.rerunRun)} data-testid="run-rerun">
+              ▶ Rerun
+            </button>
+          )}
+        </div>
+      </header>
+      <div className="run-meta small">
+        <span>
+          <span className="muted">trigger</span> <span className="chip">{run.mode}</span>
+        </span>
+        {run.started_at && (
+          <span title={run.started_at}>
+            <span className="muted">started</span> {fmtTime(run.started_at)}
+          </span>
+        )}
+        {run.duration_ms != null && (
+          <span>
+            <span className="muted">took</span> {fmtDuration(run.duration_ms)}
+          </span>
+        )}
+        <span>
+          <span className="muted">blocks</span> {(run.blocks ?? []).length}
+        </span>
+      </div>
       {run.error && run.status !== 'succeeded' && (
-        <div className="banner error" data-testid="run-error">
+        <div className="banner error mono" data-testid="run-error">
           {run.error}
         </div>
       )}
       {run.stderr && run.stderr.length > 0 && (
-        <details data-testid="run-stderr">
-          <summary>Worker process output (the run's worker died)</summary>
-          <pre className="logs">{run.stderr.join('\n')}</pre>
+        <details className="card" data-testid="run-stderr">
+          <summary className="small">Worker process output (the run's worker died)</summary>
+          <pre className="log-lines">{run.stderr.join('\n')}</pre>
         </details>
       )}
-      <h2>Timeline</h2>
-      <div className="timeline" data-testid="run-timeline">
-        {timelineBars(run.blocks ?? [], run.started_at).map((b) => (
-          <div key={b.name} className="timeline-row" style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
-            <span style={{ width: 160 }} className="ellipsis">
-              {b.name}
-            </span>
-            <div style={{ position: 'relative', flex: 1, height: 12, background: 'var(--bg-2, #eee)' }}>
-              <div
-                className={`bar pill-${b.status}`}
-                data-testid={`timeline-bar-${b.name}`}
-                title={`${b.name}: ${fmtDuration(b.ms)}`}
-                data-left={b.left.toFixed(2)}
-                data-width={b.width.toFixed(2)}
-                style={{ position: 'absolute', left: `${b.left}%`, width: `${Math.max(b.width, 0.5)}%`, height: '100%', opacity: b.attempts.length > 1 ? 0.35 : 1 }}
-              />
-              {b.attempts.length > 1 &&
-                b.attempts.map((a, i) => (
-                  <div
-                    key={i}
-                    className={`bar pill-${a.error ? 'failed' : b.status}`}
-                    title={`attempt ${i + 1}${a.error ? `: ${a.error}` : ''}`}
-                    style={{ position: 'absolute', left: `${a.left}%`, width: `${Math.max(a.width, 0.5)}%`, height: '100%' }}
-                  />
-                ))}
+      <section className="card">
+        <div className="card-head">
+          <h2>Timeline</h2>
+        </div>
+        <div className="timeline" data-testid="run-timeline">
+          {bars.map((b) => (
+            <div key={b.name} className="timeline-row">
+              <span className="timeline-name mono ellipsis" title={b.name}>
+                {b.name}
+              </span>
+              <div className="timeline-track">
+                <div
+                  className={`timeline-bar bar-${b.status}`}
+                  data-testid={`timeline-bar-${b.name}`}
+                  title={`${b.name}: ${fmtDuration(b.ms)}`}
+                  data-left={b.left.toFixed(2)}
+                  data-width={b.width.toFixed(2)}
+                  style={{ left: `${b.left}%`, width: `${Math.max(b.width, 0.5)}%`, opacity: b.attempts.length > 1 ? 0.35 : 1 }}
+                />
+                {b.attempts.length > 1 &&
+                  b.attempts.map((a, i) => (
+                    <div
+                      key={i}
+                      className={`timeline-bar bar-${a.error ? 'failed' : b.status}`}
+                      title={`attempt ${i + 1}${a.error ? `: ${a.error}` : ''}`}
+                      style={{ left: `${a.left}%`, width: `${Math.max(a.width, 0.5)}%` }}
+                    />
+                  ))}
+              </div>
+              <span className="timeline-ms muted small">{fmtDuration(b.ms)}</span>
             </div>
-            <span style={{ width: 70 }}>{fmtDuration(b.ms)}</span>
-          </div>
+          ))}
+          {bars.length === 0 && <div className="muted small">No block ran.</div>}
+        </div>
+      </section>
+      <h2 className="section-title">Blocks</h2>
+      <div className="notebook">
+        {(run.blocks ?? []).map((b) => (
+          <section key={b.name} className={`cell status-${b.status}`} data-testid={`run-block-${b.name}`}>
+            <div className="cell-head">
+              <span className="cell-name">{b.name}</span>
+              <span className="grow" />
+              {b.duration_ms != null && b.duration_ms > 0 && <span className="muted small">{fmtDuration(b.duration_ms)}</span>}
+              <StatusPill status={b.status} testId="run-block-status" />
+            </div>
+            {b.error && <div className="block-error mono">{b.error.message}</div>}
+            <div className="logs">
+              <div className="logs-head">logs ({(b.logs ?? []).length})</div>
+              <pre className="log-lines" data-testid="run-block-logs">
+                {(b.logs ?? []).map((l, i) => (
+                  <div key={i} data-testid="run-log-line">
+                    {l}
+                  </div>
+                ))}
+              </pre>
+            </div>
+          </section>
         ))}
       </div>
-      <h2>Blocks</h2>
-      {(run.blocks ?? []).map((b) => (
-        <section key={b.name} data-testid={`run-block-${b.name}`}>
-          <h3>
-            {b.name} <StatusPill status={b.status} testId="run-block-status" />
-          </h3>
-          {b.error && <pre className="banner error">{b.error.message}</pre>}
-          <pre className="logs" data-testid="run-block-logs">
-            {(b.logs ?? []).map((l, i) => (
-              <div key={i} data-testid="run-log-line">
-                {l}
-              </div>
-            ))}
-          </pre>
-        </section>
-      ))}
     </div>
   )
 }

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react'
 import { api, errorText, type Pipeline, type TriggerList } from '../lib/api'
 import { fmtTime } from '../lib/format'
 import { href, useApp } from '../lib/hooks'
+import { PipelineTabs } from './PipelineTabs'
+import { StatusPill } from './StatusPill'
 import { initialValues, inputKind, toRunVars, type FormValue } from '../lib/runform'
 
 /** TriggersPage lists a pipeline's triggers (triggers.yaml) with their next run, and a "run now" form. */
@@ -17,23 +19,33 @@ export function TriggersPage({ name }: { name: string }) {
     api.setTriggerEnabled(name, trigger, enabled).then(load, (e) => toast(errorText(e), 'error'))
   return (
     <div className="page" data-testid="triggers-page">
-      <div className="crumbs">
-        <a href={href({ page: 'pipeline', name, view: 'notebook' })}>{name}</a> /
-      </div>
-      <h1>Triggers</h1>
+      <header className="page-head">
+        <div className="head-title">
+          <div className="crumbs">
+            <a href={href({ page: 'project' })}>Pipelines</a> /{' '}
+            <a href={href({ page: 'pipeline', name, view: 'notebook' })}>{name}</a> /
+          </div>
+          <h1>Triggers</h1>
+        </div>
+        <PipelineTabs name={name} active="triggers" />
+      </header>
       {error && <div className="banner error">{error}</div>}
       {list && (
-        <>
+        <section className="card">
+          <div className="card-head">
+            <h2>Schedules</h2>
+            <span className="muted small mono">{list.file}</span>
+          </div>
           {list.problems.map((p, i) => (
             <div key={i} className="banner error" data-testid="trigger-problem">
               {p.message}
             </div>
           ))}
           {list.triggers.length === 0 && list.problems.length === 0 && (
-            <div className="muted pad">No triggers: add them in {list.file}.</div>
+            <div className="empty">No triggers: add them in {list.file}.</div>
           )}
           {list.triggers.length > 0 && (
-            <table className="runs-table" data-testid="triggers-table">
+            <table className="list" data-testid="triggers-table">
               <thead>
                 <tr>
                   <th>Name</th>
@@ -47,27 +59,34 @@ export function TriggersPage({ name }: { name: string }) {
               <tbody>
                 {list.triggers.map((t) => (
                   <tr key={t.name} data-testid={`trigger-row-${t.name}`}>
-                    <td>{t.name}</td>
-                    <td>{t.type}</td>
+                    <td className="mono strong">{t.name}</td>
                     <td>
-                      <code>{t.schedule}</code>
+                      <span className="chip">{t.type}</span>
                     </td>
-                    <td>{t.timezone}</td>
-                    <td data-testid="trigger-next">{t.next_run ? fmtTime(t.next_run) : '—'}</td>
                     <td>
+                      <code className="mono">{t.schedule}</code>
+                    </td>
+                    <td className="muted">{t.timezone}</td>
+                    <td data-testid="trigger-next" title={t.next_run ?? ''}>
+                      {t.next_run && t.enabled ? fmtTime(t.next_run) : '—'}
+                    </td>
+                    <td>
+                      <label className="row gap-s">
                       <input
                         type="checkbox"
                         checked={t.enabled}
                         onChange={(e) => toggle(t.name, e.target.checked)}
                         data-testid="trigger-enabled"
                       />
+                      <StatusPill status={t.enabled ? 'enabled' : 'disabled'} />
+                      </label>
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
-        </>
+        </section>
       )}
       <RunNow name={name} />
     </div>
@@ -104,15 +123,19 @@ function RunNow({ name }: { name: string }) {
     )
   }
   return (
-    <form onSubmit={submit} data-testid="run-now-form">
-      <h2>Run now</h2>
+    <form className="card run-now" onSubmit={submit} data-testid="run-now-form">
+      <div className="card-head">
+        <h2>Run now</h2>
+        <span className="muted small">a full run with these variables</span>
+      </div>
+      {Object.keys(decl).length === 0 && <div className="muted small">This pipeline declares no variables.</div>}
       {Object.entries(decl).map(([v, d]) => {
         const kind = inputKind(d.type)
         const val = values[v]
         return (
-          <label key={v} style={{ display: 'block', marginBottom: 8 }}>
-            <span style={{ display: 'inline-block', width: 160 }}>
-              {v} <span className="muted small">{d.type || 'string'}</span>
+          <label key={v} className="form-row">
+            <span className="form-label">
+              <span className="mono">{v}</span> <span className="chip">{d.type || 'string'}</span>
             </span>
             {kind === 'checkbox' ? (
               <input
@@ -131,13 +154,15 @@ function RunNow({ name }: { name: string }) {
               />
             )}
             {d.description && <span className="muted small"> {d.description}</span>}
-            {errors[v] && <span className="error small"> {errors[v]}</span>}
+            {errors[v] && <span className="form-error small"> {errors[v]}</span>}
           </label>
         )
       })}
-      <button type="submit" data-testid="run-now">
-        Run now
-      </button>
+      <div className="row">
+        <button className="btn primary" type="submit" data-testid="run-now">
+          ▶ Run now
+        </button>
+      </div>
     </form>
   )
 }
