@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,6 +8,7 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"os"
 	"reflect"
@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -71,10 +72,10 @@ type interpreter struct {
 	err    error
 	// returned is set when the called function returned: runtime.Goexit ends it without.
 	returned bool
-	pw     *os.File // os.Stdout of the block
-	lines  *lineWriter
-	errw   *lockedWriter // the block's stderr (log.Print*, flag errors)
-	done   chan struct{}
+	pw       *os.File // os.Stdout of the block
+	lines    *lineWriter
+	errw     *lockedWriter // the block's stderr (log.Print*, flag errors)
+	done     chan struct{}
 	// imported is set once the per-run package is imported; later calls only replace its values.
 	imported bool
 	// pos is the position of the last statement that could panic, written by instrumented code.
@@ -92,11 +93,11 @@ func newInterpreter(projectDir string, node *Node, log func(string), imports []s
 	it.errw = &lockedWriter{w: &it.stderr}
 	go func() {
 		defer close(it.done)
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			it.lines.line(sc.Text())
-		}
+		// Not a bufio.Scanner: its limit ended the loop at the first long line and lost every
+		// later one.
+		pipe := &lineWriter{log: it.lines.line}
+		_, _ = io.Copy(pipe, pr)
+		pipe.flush()
 		pr.Close()
 	}()
 	it.i = interp.New(interp.Options{
@@ -123,11 +124,21 @@ func newInterpreter(projectDir string, node *Node, log func(string), imports []s
 	return it, nil
 }
 
+// maxLogLine is the longest log line kept whole: a longer one is cut, with a marker that says by
+// how much, and the lines after it still arrive.
+const maxLogLine = 1 << 20
+
+// maxErrorMessage is the longest block error message kept whole (a panic with a 10 MB value).
+const maxErrorMessage = 64 << 10
+
 // lineWriter turns what a block prints into log lines as it prints them: in a worker process the
 // line is with the supervisor before the print returns, so a crash right after it loses nothing.
+// A line longer than max (0: maxLogLine) is cut; only max bytes of it are held.
 type lineWriter struct {
 	mu      sync.Mutex
 	partial []byte
+	dropped int // bytes of the current line past max
+	max     int
 	log     func(string)
 }
 
@@ -138,17 +149,62 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	for {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
-			w.partial = append(w.partial, p...)
+			w.add(p)
 			return n, nil
 		}
-		if len(w.partial) > 0 {
-			w.log(string(append(w.partial, p[:i]...)))
-			w.partial = w.partial[:0]
-		} else {
-			w.log(string(p[:i]))
-		}
+		w.add(p[:i])
+		w.emit()
 		p = p[i+1:]
 	}
+}
+
+// add appends b to the current line, keeping at most max bytes of it.
+func (w *lineWriter) add(b []byte) {
+	limit := w.max
+	if limit <= 0 {
+		limit = maxLogLine
+	}
+	room := limit - len(w.partial)
+	if room >= len(b) {
+		w.partial = append(w.partial, b...)
+		return
+	}
+	room = max(room, 0)
+	w.partial = append(w.partial, b[:room]...)
+	w.dropped += len(b) - room
+}
+
+// emit logs the current line and starts the next.
+func (w *lineWriter) emit() {
+	if w.dropped > 0 {
+		w.log(cutText(w.partial, w.dropped))
+	} else {
+		w.log(string(bytes.TrimSuffix(w.partial, []byte("\r"))))
+	}
+	w.partial, w.dropped = w.partial[:0], 0
+}
+
+// cutText returns b, less a rune its end splits, and a marker saying how many bytes were cut
+// (more, beyond b).
+func cutText(b []byte, more int) string {
+	n := len(b)
+	for i := n - 1; i >= 0 && i >= n-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:n]) {
+				more, n = more+n-i, i
+			}
+			break
+		}
+	}
+	return fmt.Sprintf("%s … [line cut: %d more bytes]", b[:n], more)
+}
+
+// cutMessage cuts an error message longer than maxErrorMessage.
+func cutMessage(s string) string {
+	if len(s) <= maxErrorMessage {
+		return s
+	}
+	return cutText([]byte(s[:maxErrorMessage]), len(s)-maxErrorMessage)
 }
 
 // line logs one whole line.
@@ -162,10 +218,10 @@ func (w *lineWriter) line(s string) {
 func (w *lineWriter) flush() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if len(w.partial) > 0 {
-		w.log(string(w.partial))
-		w.partial = nil
+	if len(w.partial) > 0 || w.dropped > 0 {
+		w.emit()
 	}
+	w.partial = nil
 }
 
 // logLine writes a line of the block's logger, in order with what the block prints.

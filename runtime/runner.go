@@ -167,7 +167,7 @@ type nodeState struct {
 	status string
 	value  any
 	stored func() (any, error) // loads a cached block's stored output, once, for the first downstream that needs it
-	key    string // cache key of the output
+	key    string              // cache key of the output
 	res    BlockResult
 }
 
@@ -637,6 +637,7 @@ func stopError(n *Node, ctxErr error, timeout time.Duration, cause error) error 
 func asBlockError(n *Node, err error) *BlockError {
 	var be *BlockError
 	if errors.As(err, &be) {
+		be.Message = cutMessage(be.Message)
 		return be
 	}
 	for errors.Unwrap(err) != nil && retry.IsPermanent(err) {
@@ -646,7 +647,7 @@ func asBlockError(n *Node, err error) *BlockError {
 	if n.Source != nil {
 		file = n.Source.File
 	}
-	return &BlockError{Block: n.Name(), File: file, Message: err.Error(), Err: err}
+	return &BlockError{Block: n.Name(), File: file, Message: cutMessage(err.Error()), Err: err}
 }
 
 // executionTime is the time the run stands for: the scheduled time, else the plan's first use.
