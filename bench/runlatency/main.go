@@ -220,6 +220,7 @@ func measure(bin string, n, warmup int, gap time.Duration, workers, parallel int
 	var runs []struct {
 		ID      string    `json:"id"`
 		Status  string    `json:"status"`
+		Error   string    `json:"error"`
 		EndedAt time.Time `json:"ended_at"`
 	}
 	if err := json.Unmarshal(out, &runs); err != nil {
@@ -229,7 +230,7 @@ func measure(bin string, n, warmup int, gap time.Duration, workers, parallel int
 	for _, r := range runs {
 		if t0, ok := sent[r.ID]; ok {
 			if r.Status != "succeeded" {
-				return nil, fmt.Errorf("run %s %s", r.ID, r.Status)
+				return nil, fmt.Errorf("run %s %s: %s", r.ID, r.Status, r.Error)
 			}
 			lat = append(lat, r.EndedAt.Sub(t0))
 		}

@@ -68,7 +68,9 @@ func runBackfill(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	var exec dispatch.Executor
+	maxRuns := max(*parallel, 1)
 	if nf.enabled() {
+		maxRuns = 256 // the workers' slots bound the runs
 		x, stop, err := nf.executor(ctx, proj.Dir, stderr)
 		if err != nil {
 			return err
@@ -80,7 +82,7 @@ func runBackfill(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		defer x.Close()
 		exec = x
 	}
-	d := dispatch.New(dispatch.Options{ProjectDir: proj.Dir, History: hist, Executor: exec, MaxRuns: max(*parallel, 1),
+	d := dispatch.New(dispatch.Options{ProjectDir: proj.Dir, History: hist, Executor: exec, MaxRuns: maxRuns,
 		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }})
 	defer d.Close()
 	group := time.Now().UTC().Format("20060102T150405")

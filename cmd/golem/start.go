@@ -74,6 +74,8 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer stopCluster()
 		dopts.Executor = x
+		// Runs execute on the workers, which bound them by their slots: here a run only waits.
+		dopts.MaxRuns = 256
 		workers = func() []editor.WorkerView {
 			var out []editor.WorkerView
 			for _, w := range x.Workers() {
@@ -82,7 +84,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return out
 		}
 	}
-	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: dopts.Worker, Executor: dopts.Executor,
+	d := dispatch.New(dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: dopts.Worker, Executor: dopts.Executor, MaxRuns: dopts.MaxRuns,
 		EditorURL: "http://" + net.JoinHostPort(*host, strconv.Itoa(*port))})
 	defer d.Close()
 	if x, ok := dopts.Executor.(*cluster.Executor); ok {
