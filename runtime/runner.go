@@ -14,20 +14,22 @@ import (
 
 	"github.com/golemlabs/golem/blocks"
 	"github.com/golemlabs/golem/blocks/frame"
+	"github.com/golemlabs/golem/runtime/history"
 	"github.com/golemlabs/golem/runtime/output"
 	"github.com/golemlabs/golem/runtime/retry"
 )
 
-// Statuses of runs and block runs.
+// Statuses of runs and block runs: the history's words (history.Status), so that a status means
+// the same in events, results, the history, golem runs and the editor.
 const (
-	StatusQueued    = "queued"
-	StatusRunning   = "running"
-	StatusSucceeded = "succeeded"
-	StatusFailed    = "failed"
-	StatusCancelled = "cancelled"
-	StatusSkipped   = "skipped"
-	StatusCached    = "cached"
-	StatusRetrying  = "retrying"
+	StatusQueued    = string(history.Queued)
+	StatusRunning   = string(history.Running)
+	StatusSucceeded = string(history.Succeeded)
+	StatusFailed    = string(history.Failed)
+	StatusCancelled = string(history.Cancelled)
+	StatusSkipped   = string(history.Skipped)
+	StatusCached    = string(history.Cached)
+	StatusRetrying  = string(history.Retrying)
 )
 
 // EventKind names what an Event reports.
