@@ -17,7 +17,7 @@ import (
 	"github.com/golemlabs/golem/runtime/worker"
 )
 
-func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("golem run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	vars := varsFlag{}
@@ -35,6 +35,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stderr, "Usage: golem run DIR PIPELINE [--var k=v ...] [--block NAME] [--json]")
 		fs.PrintDefaults()
 	}
+	summarised := false
+	defer func() {
+		// A script that reads --json's stdout gets an object also when the run never started.
+		if err != nil && *asJSON && !summarised {
+			printJSONError(stdout, err)
+		}
+	}()
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -42,6 +49,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(pos) != 2 {
 		fs.Usage()
 		return fmt.Errorf("%w: golem run takes a project directory and a pipeline name", errUsage)
+	}
+	if *parallel < 0 {
+		return fmt.Errorf("%w: --max-parallel %d: give 1 or more, or 0 for the pipeline's setting", errUsage, *parallel)
 	}
 	dir, pipeline := pos[0], pos[1]
 	var exec dispatch.Executor
@@ -99,6 +109,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	printSummary(progress, res)
+	summarised = true
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -229,6 +240,17 @@ type runSummary struct {
 	Blocks     []blockSummary `json:"blocks"`
 	Error      string         `json:"error,omitempty"`
 	PeakRSS    int64          `json:"peak_rss_bytes,omitempty"`
+}
+
+// printJSONError prints, for --json, the error of a run that did not start, with the status and
+// error fields of a summary.
+func printJSONError(w io.Writer, err error) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+	}{runtime.StatusFailed, err.Error()})
 }
 
 func jsonSummary(res *runtime.Result) runSummary {
