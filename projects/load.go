@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -265,16 +264,8 @@ func validatePipeline(ps *problems, dir, folder string, root *yaml.Node, p *Pipe
 		if nn != nil && nn.Kind == yaml.SequenceNode && i < len(nn.Content) {
 			line = nn.Content[i].Line
 		}
-		if u, err := url.Parse(nt.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			ps.add(line, "notification #%d: url %q is not an http(s) URL", i+1, nt.URL)
-		}
-		for _, on := range nt.On {
-			if on != "success" && on != "failure" {
-				ps.add(line, "notification #%d: unknown event %q (want success, failure)", i+1, on)
-			}
-		}
-		if nt.Format != "" && nt.Format != "json" && nt.Format != "slack" {
-			ps.add(line, "notification #%d: unknown format %q (want json, slack)", i+1, nt.Format)
+		for _, problem := range nt.Problems() {
+			ps.add(line, "notification #%d: %s", i+1, problem)
 		}
 	}
 }

@@ -12,17 +12,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime/retry"
 )
 
 // On is the outcome a hook fires on.
 type On string
 
-// Outcomes. Both is shorthand for [failure, success].
+// Outcomes, as projects spells them.
 const (
-	Failure On = "failure" // the run failed or crashed
-	Success On = "success" // the run succeeded
-	Both    On = "both"
+	Failure On = projects.OnFailure // the run failed or crashed
+	Success On = projects.OnSuccess // the run succeeded
 )
 
 // Format is the body shape a hook receives.
@@ -41,19 +41,15 @@ type Hook struct {
 	Format Format `yaml:"format" json:"format"`
 }
 
-// Validate reports a URL that is not http(s), an unknown outcome or format.
+// Validate reports a URL that is not http(s), an unknown outcome or format, by the rules of
+// projects.Notification (the one validator: what a project loads, a hook sends).
 func (h Hook) Validate() error {
-	u, err := url.Parse(h.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%w: url %q must be http(s)://host/...", ErrInvalidHook, h.URL)
-	}
+	n := projects.Notification{URL: h.URL, Format: string(h.Format)}
 	for _, o := range h.On {
-		if o != Failure && o != Success && o != Both {
-			return fmt.Errorf("%w: on %q (want failure, success or both)", ErrInvalidHook, o)
-		}
+		n.On = append(n.On, string(o))
 	}
-	if h.Format != "" && h.Format != JSON && h.Format != Slack {
-		return fmt.Errorf("%w: format %q (want json or slack)", ErrInvalidHook, h.Format)
+	if ps := n.Problems(); len(ps) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalidHook, strings.Join(ps, "; "))
 	}
 	return nil
 }
@@ -74,7 +70,7 @@ func (h Hook) Wants(status string) bool {
 		return outcome == Failure
 	}
 	for _, o := range h.On {
-		if o == outcome || o == Both {
+		if o == outcome {
 			return true
 		}
 	}

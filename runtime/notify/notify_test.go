@@ -139,10 +139,10 @@ func TestHook_Wants(t *testing.T) {
 		{"default skips success", nil, "succeeded", false},
 		{"crashed is a failure", []On{Failure}, "crashed", true},
 		{"success only", []On{Success}, "failed", false},
-		{"both", []On{Both}, "succeeded", true},
+		{"both", []On{Failure, Success}, "succeeded", true},
 		{"list", []On{Failure, Success}, "succeeded", true},
-		{"cancelled notifies nobody", []On{Both}, "cancelled", false},
-		{"running notifies nobody", []On{Both}, "running", false},
+		{"cancelled notifies nobody", []On{Failure, Success}, "cancelled", false},
+		{"running notifies nobody", []On{Failure, Success}, "running", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,6 +164,7 @@ func TestHook_Validate(t *testing.T) {
 		{"no host", Hook{URL: "http://"}, false},
 		{"bad event", Hook{URL: "http://x", On: []On{"always"}}, false},
 		{"bad format", Hook{URL: "http://x", Format: "xml"}, false},
+		{"both is not an outcome, as for projects.Load", Hook{URL: "http://x", On: []On{"both"}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,7 +185,7 @@ func TestNotifier_Notify_OnlyMatchingHooks(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	hooks := []Hook{{URL: srv.URL + "/fail"}, {URL: srv.URL + "/ok", On: []On{Success}}, {URL: srv.URL + "/all", On: []On{Both}, Format: Slack}}
+	hooks := []Hook{{URL: srv.URL + "/fail"}, {URL: srv.URL + "/ok", On: []On{Success}}, {URL: srv.URL + "/all", On: []On{Failure, Success}, Format: Slack}}
 	if err := New(Options{}).Notify(t.Context(), hooks, payload); err != nil {
 		t.Fatal(err)
 	}
