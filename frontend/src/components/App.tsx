@@ -3,7 +3,7 @@ import { RunDetail, RunsPage } from './RunsPage'
 import { TriggersPage } from './TriggersPage'
 import { api, errorText, type Completion, type Project } from '../lib/api'
 import { Socket, wsURL } from '../lib/ws'
-import { AppContext, href, useRoute } from '../lib/hooks'
+import { AppContext, href, useRoute, usePoll } from '../lib/hooks'
 import { ProjectPage } from './ProjectPage'
 import { PipelinePage } from './PipelinePage'
 import { FilePage } from './FilePage'
@@ -34,7 +34,8 @@ export function App() {
     api
       .project()
       .then((p) => {
-        setProject(p)
+        // unchanged (most polls): keep the old object, so nothing re-renders
+        setProject((prev) => (prev && JSON.stringify(prev) === JSON.stringify(p) ? prev : p))
         setLoadError(null)
       })
       .catch((e) => setLoadError(errorText(e)))
@@ -60,6 +61,9 @@ export function App() {
       socket.stop()
     }
   }, [socket, refreshProject])
+
+  // The sidebar's and project page's last-run dots: runs of `golem run` elsewhere send no events here.
+  usePoll(refreshProject, 5000)
 
   const ctx = useMemo(
     () => ({ socket, completions, project: project?.name ?? '', refreshProject, toast }),

@@ -139,6 +139,17 @@ describe('reduceRun', () => {
     expect(s.blocks.a.status).toBe('succeeded')
   })
 
+  it('a reply that lags the live events does not send a running block back to queued', () => {
+    let s = apply([
+      { type: 'run_started', run_id: 'r', pipeline: 'p', blocks: ['a'] },
+      { type: 'block_started', run_id: 'r', pipeline: 'p', block: 'a' },
+      { type: 'block_log', run_id: 'r', pipeline: 'p', block: 'a', line: 'live line' },
+    ])
+    s = seedFromRuns(s, [hist('r', 'running', 0, [{ name: 'a', status: 'queued', logs: [] }])])
+    expect(s.blocks.a.status).toBe('running')
+    expect(s.blocks.a.logs).toEqual(['live line'])
+  })
+
   it('a run the list does not know yet (just started here) keeps the header', () => {
     let s = apply([{ type: 'run_started', run_id: 'r2', pipeline: 'p', blocks: ['a'] }])
     s = seedFromRuns(s, [hist('r1', 'succeeded', 5, [{ name: 'a', status: 'succeeded' }])])

@@ -166,7 +166,12 @@ export function seedFromRuns(state: RunState, runs: HistoryRun[]): RunState {
         if (pr === undefined || pr < (rank.get(run.run_id) ?? 0)) continue // a newer run holds it
       }
       const same = prev?.run_id === run.run_id
-      const backwards = same && prev && !isActive(prev.status) && prev.status !== 'idle' && isActive(b.status)
+      // history is written every 50 ms: a reply can lag the live events, never undo them
+      const backwards =
+        same &&
+        prev &&
+        ((!isActive(prev.status) && prev.status !== 'idle' && isActive(b.status)) ||
+          (prev.status === 'running' && b.status === 'queued'))
       const status = backwards ? prev.status : b.status
       const logs = (b.logs ?? []).slice(-MAX_LOG_LINES)
       // An output that appeared since the page last looked makes the cell fetch it.
