@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,8 +30,10 @@ type Executor struct {
 	o   ExecutorOptions
 	sub *nats.Subscription
 
-	mu      sync.Mutex
-	workers map[string]WorkerInfo
+	mu        sync.Mutex
+	workers   map[string]WorkerInfo
+	followers map[string]chan frame // runs of this coordinator, by ID: where their frames go
+	events    jetstream.ConsumeContext
 }
 
 // NewExecutor returns an Executor on c that also follows the workers' heartbeats.
@@ -38,7 +41,26 @@ func NewExecutor(c *Conn, o ExecutorOptions) (*Executor, error) {
 	if o.CancelWait <= 0 {
 		o.CancelWait = 10 * time.Second
 	}
-	x := &Executor{c: c, o: o, workers: map[string]WorkerInfo{}}
+	x := &Executor{c: c, o: o, workers: map[string]WorkerInfo{}, followers: map[string]chan frame{}}
+	// One consumer follows the frames of every run this coordinator queues from now on (a
+	// consumer per run hits the server's limit of consumers with hundreds of runs in flight).
+	cons, err := c.JS.OrderedConsumer(context.Background(), eventsStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{eventsPrefix + ">"}, DeliverPolicy: jetstream.DeliverNewPolicy})
+	if err != nil {
+		return nil, fmt.Errorf("%w: follow runs: %w", ErrCluster, err)
+	}
+	if x.events, err = cons.Consume(func(m jetstream.Msg) {
+		id := strings.TrimPrefix(m.Subject(), eventsPrefix)
+		x.mu.Lock()
+		ch := x.followers[id]
+		x.mu.Unlock()
+		var f frame
+		if ch != nil && json.Unmarshal(m.Data(), &f) == nil {
+			ch <- f
+		}
+	}); err != nil {
+		return nil, err
+	}
 	sub, err := c.NC.Subscribe(workersSubject, func(m *nats.Msg) {
 		var w WorkerInfo
 		if json.Unmarshal(m.Data, &w) == nil && w.Name != "" {
@@ -80,8 +102,11 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// Close stops following the workers.
-func (x *Executor) Close() { _ = x.sub.Unsubscribe() }
+// Close stops following the workers and the runs.
+func (x *Executor) Close() {
+	_ = x.sub.Unsubscribe()
+	x.events.Stop()
+}
 
 // RunWithID queues plan as run runID on the cluster and follows it to its end: events come from
 // the worker running it (the newest attempt when JetStream redelivered it), outputs are copied
@@ -100,11 +125,15 @@ func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID stri
 		}
 		job.Inputs = append(job.Inputs, n)
 	}
-	frames, stop, err := x.frames(bg, runID)
-	if err != nil {
-		return nil, err
-	}
-	defer stop()
+	frames := make(chan frame, 4096)
+	x.mu.Lock()
+	x.followers[runID] = frames
+	x.mu.Unlock()
+	defer func() {
+		x.mu.Lock()
+		delete(x.followers, runID)
+		x.mu.Unlock()
+	}()
 	b, err := json.Marshal(job)
 	if err != nil {
 		return nil, err
@@ -119,7 +148,7 @@ func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID stri
 	return x.follow(ctx, plan, runID, events, frames)
 }
 
-// frames follows the frames of run runID from its first.
+// frames follows the frames of run runID from its first (for a run queued before a restart).
 func (x *Executor) frames(ctx context.Context, runID string) (<-chan frame, func(), error) {
 	cons, err := x.c.JS.OrderedConsumer(ctx, eventsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{eventsPrefix + runID}})
 	if err != nil {
