@@ -204,6 +204,22 @@ test('a new line in a Go block is indented with a tab', { skip }, async () => {
   await page.keyboard.press('ControlOrMeta+z')
 })
 
+test('completion after a frame value offers the methods of a frame (e2e_load.Fil → Filter, not FillNull)', { skip }, async () => {
+  await page.goto(`${BASE}/#/p/e2e_pages`)
+  const content = cell('e2e_note').locator('.cm-content')
+  await content.getByText('ctx.Logf').click()
+  await page.keyboard.press('End')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type('e2e_load.Fil')
+  const options = page.locator('.cm-tooltip-autocomplete li')
+  await options.first().waitFor()
+  const labels = await options.allTextContents()
+  assert.match(labels[0], /^Filter/)
+  assert.ok(!labels.some((l) => l.startsWith('FillNull')), `FillNull is a Series method: ${labels.join(', ')}`)
+  await page.keyboard.press('Escape')
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ControlOrMeta+z')
+})
+
 test('one visual language: every page has the notebook header, cards and no light surfaces', { skip }, async () => {
   // a whole run first, so that the pipeline page has outputs and charts to show
   await page.goto(`${BASE}/#/p/data_preparation`)
@@ -218,6 +234,7 @@ test('one visual language: every page has the notebook header, cards and no ligh
     ['project', '/#/', 'project-page'],
     ['pipeline', '/#/p/data_preparation', 'pipeline-page'],
     ['runs', '/#/runs/data_preparation', 'runs-page'],
+    ['all-runs', '/#/runs', 'runs-page'],
     ['run', `/#/run/${run.run_id}`, 'run-detail'],
     ['triggers', '/#/triggers/data_preparation', 'triggers-page'],
   ]
