@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { RunDetail, RunsPage } from './RunsPage'
 import { TriggersPage } from './TriggersPage'
+import { WorkersPage } from './WorkersPage'
 import { api, errorText, type Completion, type Project } from '../lib/api'
 import { Socket, wsURL } from '../lib/ws'
 import { AppContext, href, useRoute, usePoll } from '../lib/hooks'
@@ -91,6 +92,9 @@ export function App() {
             <a className={`nav-item${route.page === 'runs' || route.page === 'run' ? ' active' : ''}`} href="#/runs" data-testid="nav-runs">
               Runs
             </a>
+            <a className={`nav-item${route.page === 'workers' ? ' active' : ''}`} href="#/workers" data-testid="nav-workers">
+              Workers
+            </a>
           </nav>
           <div className="side-section">Pipelines</div>
           <div className="side-list" data-testid="side-pipelines">
@@ -132,6 +136,7 @@ export function App() {
           {route.page === 'runs' && <RunsPage key={route.pipeline ?? ''} pipeline={route.pipeline} />}
           {route.page === 'run' && <RunDetail key={route.id} id={route.id} />}
           {route.page === 'triggers' && <TriggersPage key={route.name} name={route.name} />}
+          {route.page === 'workers' && <WorkersPage />}
         </main>
         <div className="toasts">
           {toasts.map((t) => (

@@ -184,7 +184,24 @@ export interface Run {
   error?: string
   /** the last stderr lines (the Go crash report) of a run whose worker process died */
   stderr?: string[]
+  /** the cluster workers of the run's attempts, in order */
+  workers?: string[]
   blocks: RunBlock[]
+}
+
+/** WorkerInfo is a connected cluster worker (GET /api/workers). */
+export interface WorkerInfo {
+  name: string
+  labels: string[]
+  slots: number
+  running: string[]
+  last_heartbeat: string
+}
+
+export interface WorkerList {
+  /** cluster is false when runs execute on the editor's machine */
+  cluster: boolean
+  workers: WorkerInfo[]
 }
 
 export interface TriggerInfo {
@@ -323,6 +340,7 @@ export class Client {
   runsWithBlocks = (pipeline: string, limit: number) =>
     this.request<{ runs: Run[] }>('GET', `/api/runs?pipeline=${enc(pipeline)}&limit=${limit}&blocks=true`).then((r) => r.runs)
   getRun = (id: string) => this.request<Run>('GET', `/api/runs/${enc(id)}`)
+  workers = () => this.request<WorkerList>('GET', '/api/workers')
   cancelRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/cancel`)
   triggers = (pipeline: string) => this.request<TriggerList>('GET', `/api/pipelines/${enc(pipeline)}/triggers`)
   setTriggerEnabled = (pipeline: string, trigger: string, enabled: boolean) =>

@@ -52,6 +52,7 @@ export type Route =
   | { page: 'runs'; pipeline?: string }
   | { page: 'run'; id: string }
   | { page: 'triggers'; name: string }
+  | { page: 'workers' }
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#\/?/, '')
@@ -60,6 +61,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'runs') return parts[1] ? { page: 'runs', pipeline: parts[1] } : { page: 'runs' }
   if (parts[0] === 'triggers' && parts[1]) return { page: 'triggers', name: parts[1] }
   if (parts[0] === 'run' && parts[1]) return { page: 'run', id: parts[1] }
+  if (parts[0] === 'workers') return { page: 'workers' }
   if (parts[0] === 'f' && parts.length > 1) return { page: 'file', path: parts.slice(1).join('/') }
   return { page: 'project' }
 }
@@ -78,6 +80,8 @@ export function href(r: Route): string {
       return `#/run/${encodeURIComponent(r.id)}`
     case 'triggers':
       return `#/triggers/${encodeURIComponent(r.name)}`
+    case 'workers':
+      return '#/workers'
   }
 }
 
