@@ -66,7 +66,7 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
             const before = seen.current.get(r.run_id)
             seen.current.set(r.run_id, r.status)
             const changed = before !== r.status && !['queued', 'running', 'retrying'].includes(r.status)
-            if (before !== undefined && changed) ended = true
+            if (!all && changed) ended = true // a run that ended since the last look, or between two looks
             if (owners.has(r.run_id) && (all || changed))
               api.getRun(r.run_id).then((full) => dispatch({ t: 'logs', run: full }), () => {})
           }

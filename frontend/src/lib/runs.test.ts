@@ -170,6 +170,22 @@ describe('reduceRun', () => {
     expect(s.blocks.a.finished).toBeGreaterThan(before)
   })
 
+  it('a run of golem run that ended between two polls still refreshes the output', () => {
+    let s = seedFromRuns(initialRunState('p'), [hist('r1', 'succeeded', 5, [{ name: 'a', status: 'succeeded', rows: 1, cols: 1 }])])
+    const before = s.blocks.a.finished
+    s = seedFromRuns(s, [hist('r2', 'succeeded', 5, [{ name: 'a', status: 'succeeded', rows: 2, cols: 1 }]), hist('r1', 'succeeded', 5)])
+    expect(s.blocks.a).toMatchObject({ run_id: 'r2', rows: 2 })
+    expect(s.blocks.a.finished).toBe(before + 1)
+    // and the same reply again changes nothing
+    expect(seedFromRuns(s, [hist('r2', 'succeeded', 5, [{ name: 'a', status: 'succeeded', rows: 2, cols: 1 }])]).blocks.a.finished).toBe(before + 1)
+  })
+
+  it('a poll that brings nothing new returns the same state (nothing re-renders)', () => {
+    const runs = [hist('r', 'failed', 5, [{ name: 'a', status: 'failed', error: { message: 'x' }, logs: ['l'] }])]
+    const s = seedFromRuns(initialRunState('p'), runs)
+    expect(seedFromRuns(s, JSON.parse(JSON.stringify(runs)))).toBe(s)
+  })
+
   it('block logs come back after a reload from the run detail', () => {
     let s = seedFromRuns(initialRunState('p'), [hist('r', 'succeeded', 5, [{ name: 'a', status: 'succeeded', logs: [] }])])
     expect(s.blocks.a.logs).toEqual([])

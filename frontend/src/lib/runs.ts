@@ -175,8 +175,8 @@ export function seedFromRuns(state: RunState, runs: HistoryRun[]): RunState {
       const status = backwards ? prev.status : b.status
       const logs = (b.logs ?? []).slice(-MAX_LOG_LINES)
       // An output that appeared since the page last looked makes the cell fetch it.
-      const ended = prev && prev.status !== status && !isActive(status)
-      blocks[b.name] = {
+      const ended = prev && (prev.status !== status || prev.run_id !== run.run_id) && !isActive(status)
+      const next: BlockRunState = {
         status,
         rows: b.rows,
         cols: b.cols,
@@ -187,21 +187,50 @@ export function seedFromRuns(state: RunState, runs: HistoryRun[]): RunState {
         run_id: run.run_id,
         finished: (prev?.finished ?? 0) + (ended ? 1 : 0),
       }
+      // an unchanged block keeps its object: a poll that brings nothing new re-renders nothing
+      if (!prev || !sameBlock(prev, next)) blocks[b.name] = next
     }
   }
-  const s: RunState = { ...state, blocks }
+  const changed = Object.keys(blocks).some((k) => blocks[k] !== state.blocks[k])
+  const s: RunState = changed ? { ...state, blocks } : state
   const newest = runs[0]
   if (state.activeRun && !rank.has(state.activeRun)) return s // started after the list was read
   if (state.runId === newest.run_id && state.runStatus && !activeRun(state.runStatus) && activeRun(newest.status)) return s
   const live = activeRun(newest.status)
-  return {
-    ...s,
+  const head = {
     runId: newest.run_id,
     activeRun: live ? newest.run_id : null,
     runStatus: newest.status,
-    runError: newest.error ? { message: newest.error } : state.runId === newest.run_id ? state.runError : null,
+    runError: newest.error
+      ? state.runError?.message === newest.error
+        ? state.runError
+        : { message: newest.error }
+      : state.runId === newest.run_id
+        ? state.runError
+        : null,
     runDuration: live ? undefined : newest.duration_ms,
   }
+  const same =
+    s.runId === head.runId &&
+    s.activeRun === head.activeRun &&
+    s.runStatus === head.runStatus &&
+    s.runError === head.runError &&
+    s.runDuration === head.runDuration
+  return same ? s : { ...s, ...head }
+}
+
+function sameBlock(a: BlockRunState, b: BlockRunState): boolean {
+  return (
+    a.status === b.status &&
+    a.rows === b.rows &&
+    a.cols === b.cols &&
+    a.duration_ms === b.duration_ms &&
+    a.run_id === b.run_id &&
+    a.finished === b.finished &&
+    a.logs.length === b.logs.length &&
+    a.logs.at(-1) === b.logs.at(-1) &&
+    (a.error?.message ?? null) === (b.error?.message ?? null)
+  )
 }
 
 /** seedFromRun applies one run fetched over HTTP as if it were the newest. */
