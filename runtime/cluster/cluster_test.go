@@ -183,3 +183,19 @@ func TestCluster_RunsOnGoesToWorkersWithTheLabels(t *testing.T) {
 		}
 	}
 }
+
+func TestCluster_FilesARunWritesComeBack(t *testing.T) {
+	x, _ := startCluster(t, 1)
+	dir := projecttest.New(t, map[string]string{
+		projecttest.PipelineFile("p"): "name: p\nblocks:\n  - {name: a, kind: data_exporter, file: data_exporters/a.go, upstream: []}\n",
+		"data_exporters/a.go":          "package a\n\nimport (\n\t\"os\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n)\n\nfunc Export(ctx *blocks.Context) error {\n\tif err := os.MkdirAll(ctx.Path(\"models\"), 0o755); err != nil {\n\t\treturn err\n\t}\n\treturn os.WriteFile(ctx.Path(\"models/m.json\"), []byte(`{\"w\": 2}`), 0o644)\n}\n",
+	})
+	res, err := x.RunWithID(t.Context(), plan(t, dir, runtime.Options{}), runtime.NewRunID(), nil)
+	if err != nil || res.Status != runtime.StatusSucceeded {
+		t.Fatalf("%v %+v", err, res)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "models/m.json"))
+	if err != nil || string(b) != `{"w": 2}` {
+		t.Fatalf("models/m.json on the coordinator: %q %v", b, err)
+	}
+}

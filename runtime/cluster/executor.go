@@ -270,6 +270,9 @@ func (x *Executor) follow(ctx context.Context, plan *runtime.Plan, runID string,
 			case f.Result != nil:
 				res := f.Result
 				res.Worker = worker
+				if err := getFiles(bg, x.c.outs, runID+"/files", dir, f.Files); err != nil {
+					return nil, fmt.Errorf("run %s on worker %s: %w", runID, worker, err)
+				}
 				return res, nil
 			case f.Error != "":
 				return nil, errors.New(f.Error)

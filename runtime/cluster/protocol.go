@@ -55,6 +55,8 @@ type frame struct {
 	Event   *runtime.Event  `json:"event,omitempty"`
 	Result  *runtime.Result `json:"result,omitempty"`
 	Error   string          `json:"error,omitempty"`
+	// Files the run wrote into its project folder, under <run>/files/ in golem-outputs (with Result).
+	Files []string `json:"files,omitempty"`
 }
 
 // WorkerInfo is a worker's heartbeat on golem.workers.

@@ -206,7 +206,7 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	}
 	publish(frame{}) // the attempt begins here
 	w.o.Logf("run %s of %s: attempt %d", job.RunID, job.Pipeline, attempt)
-	res, runErr := w.run(runCtx, job, publish)
+	res, files, runErr := w.run(runCtx, job, publish)
 	lostMu.Lock()
 	gone := lost
 	lostMu.Unlock()
@@ -217,7 +217,7 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	if runErr != nil {
 		publish(frame{Error: runErr.Error()})
 	} else {
-		publish(frame{Result: res})
+		publish(frame{Result: res, Files: files})
 	}
 	select {
 	case <-w.c.JS.PublishAsyncComplete():
@@ -229,33 +229,34 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	}
 }
 
-// run runs job in a folder of its own made from the project's snapshot.
-func (w *Worker) run(ctx context.Context, job Job, publish func(frame)) (*runtime.Result, error) {
+// run runs job in a folder of its own made from the project's snapshot, and uploads the files the
+// run wrote there.
+func (w *Worker) run(ctx context.Context, job Job, publish func(frame)) (*runtime.Result, []string, error) {
 	snaps := filepath.Join(w.o.Dir, "snapshots")
 	if err := os.MkdirAll(snaps, 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	snap, err := fetchSnapshot(ctx, w.c.snaps, snaps, job.Snapshot)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir := filepath.Join(w.o.Dir, "runs", job.RunID)
 	if err := copyTree(snap, dir); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
 	for _, b := range job.Inputs {
 		if err := getOutput(ctx, w.c.outs, job.RunID+"/in/"+b, dir, job.Pipeline, b); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	proj, err := projects.Load(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	plan, err := runtime.Build(proj, job.Pipeline, job.Options)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	events := make(chan runtime.Event, 256)
 	forwarded := make(chan struct{})
@@ -284,7 +285,17 @@ func (w *Worker) run(ctx context.Context, job Job, publish func(frame)) (*runtim
 	res, err := x.RunWithID(ctx, plan, job.RunID, events)
 	close(events)
 	<-forwarded
-	return res, err
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := changedFiles(snap, dir)
+	if err == nil {
+		err = putFiles(context.WithoutCancel(ctx), w.c.outs, job.RunID+"/files", dir, files)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("files the run wrote: %w", err)
+	}
+	return res, files, nil
 }
 
 // copyTree makes dst a copy of the folder src (a copy, not links: a block that rewrites a project
