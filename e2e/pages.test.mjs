@@ -237,6 +237,7 @@ test('one visual language: every page has the notebook header, cards and no ligh
     ['all-runs', '/#/runs', 'runs-page'],
     ['run', `/#/run/${run.run_id}`, 'run-detail'],
     ['triggers', '/#/triggers/data_preparation', 'triggers-page'],
+    ['workers', '/#/workers', 'workers-page'],
   ]
   const styleOf = () =>
     page.evaluate(() => {

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, errorText, type WorkerList } from '../lib/api'
 import { fmtTime } from '../lib/format'
-import { href, usePoll } from '../lib/hooks'
+import { href, useApp, usePoll } from '../lib/hooks'
 
 /** WorkersPage lists the cluster's connected workers (docs/CLUSTER.md), refreshed every 2 s. */
 export function WorkersPage() {
+  const { project } = useApp()
   const [list, setList] = useState<WorkerList | null>(null)
   const [error, setError] = useState('')
   const load = useCallback(() => {
@@ -22,9 +23,16 @@ export function WorkersPage() {
   if (!list) return <div className="muted pad">Loading…</div>
   return (
     <div className="page" data-testid="workers-page">
-      <h1>Workers</h1>
+      <header className="page-head">
+        <div className="head-title">
+          <div className="crumbs">
+            <a href={href({ page: 'project' })}>{project || 'Project'}</a> /
+          </div>
+          <h1>Workers</h1>
+        </div>
+      </header>
       {!list.cluster && (
-        <p className="muted" data-testid="workers-local">
+        <p className="card muted" data-testid="workers-local">
           Runs execute on this machine, each in a worker process of its own. Start the editor with{' '}
           <code>--nats-listen</code> or <code>--nats</code> and connect <code>golem worker</code>s to run them on a cluster.
         </p>
@@ -35,7 +43,8 @@ export function WorkersPage() {
         </div>
       )}
       {list.workers.length > 0 && (
-        <table className="runs" data-testid="workers-table">
+        <section className="card">
+        <table className="list" data-testid="workers-table">
           <thead>
             <tr>
               <th>Worker</th>
@@ -48,8 +57,8 @@ export function WorkersPage() {
           <tbody>
             {list.workers.map((w) => (
               <tr key={w.name} data-testid={`worker-${w.name}`}>
-                <td>{w.name}</td>
-                <td>{w.labels.join(', ') || '—'}</td>
+                <td className="mono strong">{w.name}</td>
+                <td>{w.labels.length ? w.labels.map((l) => <span key={l} className="chip">{l}</span>) : '—'}</td>
                 <td>{w.slots}</td>
                 <td>
                   {w.running.length === 0
@@ -65,6 +74,7 @@ export function WorkersPage() {
             ))}
           </tbody>
         </table>
+        </section>
       )}
     </div>
   )
