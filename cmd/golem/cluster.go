@@ -13,18 +13,21 @@ import (
 
 // natsFlags are the cluster flags of golem start and golem run.
 type natsFlags struct {
-	url, listen, token *string
+	url, listen, token, ca, cert, key *string
 }
 
 func addNATSFlags(fs *flag.FlagSet, listen bool) natsFlags {
 	n := natsFlags{
 		url:   fs.String("nats", "", "run on the cluster of this NATS server (JetStream enabled), e.g. nats://host:4222"),
 		token: fs.String("nats-token", "", "token of the NATS server (default $GOLEM_NATS_TOKEN)"),
+		ca:    fs.String("nats-ca", "", "PEM file of the CA of the NATS server's TLS certificate (default: the system's)"),
 	}
 	if listen {
 		n.listen = fs.String("nats-listen", "", "start an embedded NATS server with JetStream on this address (host:port) and run on its cluster")
+		n.cert = fs.String("nats-tls-cert", "", "with --nats-listen: the server's TLS certificate (PEM); clients then need TLS")
+		n.key = fs.String("nats-tls-key", "", "with --nats-listen: the key of --nats-tls-cert (PEM)")
 	} else {
-		n.listen = new(string)
+		n.listen, n.cert, n.key = new(string), new(string), new(string)
 	}
 	return n
 }
@@ -49,7 +52,8 @@ func (n natsFlags) executor(ctx context.Context, projectDir string, stdout io.Wr
 		}
 	}
 	if *n.listen != "" {
-		srv, err := cluster.StartEmbedded(*n.listen, filepath.Join(projectDir, ".golem", "nats"), token)
+		srv, err := cluster.StartEmbedded(*n.listen, filepath.Join(projectDir, ".golem", "nats"),
+			cluster.EmbeddedOptions{Token: token, TLSCert: *n.cert, TLSKey: *n.key})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -57,7 +61,11 @@ func (n natsFlags) executor(ctx context.Context, projectDir string, stdout io.Wr
 		url = srv.URL()
 		fmt.Fprintf(stdout, "NATS JetStream serving the cluster on %s (workers: golem worker --nats %s)\n", url, url)
 	}
-	conn, err := cluster.Connect(ctx, url, token, "golem coordinator")
+	ca := *n.ca
+	if ca == "" && *n.listen != "" && *n.cert != "" {
+		ca = *n.cert // the embedded server's own certificate, self-signed or not, is trusted here
+	}
+	conn, err := cluster.Connect(ctx, url, "golem coordinator", cluster.ConnOptions{Token: token, CA: ca})
 	if err != nil {
 		cleanup()
 		return nil, nil, err

@@ -19,6 +19,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	url := fs.String("nats", "", "the cluster's NATS server, e.g. nats://coordinator:4222 (required)")
 	token := fs.String("nats-token", "", "token of the NATS server (default $GOLEM_NATS_TOKEN)")
+	ca := fs.String("nats-ca", "", "PEM file of the CA of the NATS server's TLS certificate (default: the system's)")
 	host, _ := os.Hostname()
 	name := fs.String("name", host, "the worker's name in the history and the editor")
 	slots := fs.Int("slots", 1, "runs at once")
@@ -55,7 +56,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			ls = append(ls, l)
 		}
 	}
-	conn, err := cluster.Connect(ctx, *url, *token, "golem worker "+*name)
+	conn, err := cluster.Connect(ctx, *url, "golem worker "+*name, cluster.ConnOptions{Token: *token, CA: *ca})
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ blocks:
 // and returns a coordinator's executor.
 func startCluster(t *testing.T, n int, labels ...[]string) (*cluster.Executor, string) {
 	t.Helper()
-	srv, err := cluster.StartEmbedded("127.0.0.1:0", t.TempDir(), "")
+	srv, err := cluster.StartEmbedded("127.0.0.1:0", t.TempDir(), cluster.EmbeddedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func startCluster(t *testing.T, n int, labels ...[]string) (*cluster.Executor, s
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	for i := range n {
-		c, err := cluster.Connect(ctx, srv.URL(), "", "test worker")
+		c, err := cluster.Connect(ctx, srv.URL(), "test worker", cluster.ConnOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func startCluster(t *testing.T, n int, labels ...[]string) (*cluster.Executor, s
 			_ = w.Serve(ctx)
 		}()
 	}
-	c, err := cluster.Connect(ctx, srv.URL(), "", "test coordinator")
+	c, err := cluster.Connect(ctx, srv.URL(), "test coordinator", cluster.ConnOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestCluster_FilesARunWritesComeBack(t *testing.T) {
 	x, _ := startCluster(t, 1)
 	dir := projecttest.New(t, map[string]string{
 		projecttest.PipelineFile("p"): "name: p\nblocks:\n  - {name: a, kind: data_exporter, file: data_exporters/a.go, upstream: []}\n",
-		"data_exporters/a.go":          "package a\n\nimport (\n\t\"os\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n)\n\nfunc Export(ctx *blocks.Context) error {\n\tif err := os.MkdirAll(ctx.Path(\"models\"), 0o755); err != nil {\n\t\treturn err\n\t}\n\treturn os.WriteFile(ctx.Path(\"models/m.json\"), []byte(`{\"w\": 2}`), 0o644)\n}\n",
+		"data_exporters/a.go":         "package a\n\nimport (\n\t\"os\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n)\n\nfunc Export(ctx *blocks.Context) error {\n\tif err := os.MkdirAll(ctx.Path(\"models\"), 0o755); err != nil {\n\t\treturn err\n\t}\n\treturn os.WriteFile(ctx.Path(\"models/m.json\"), []byte(`{\"w\": 2}`), 0o644)\n}\n",
 	})
 	res, err := x.RunWithID(t.Context(), plan(t, dir, runtime.Options{}), runtime.NewRunID(), nil)
 	if err != nil || res.Status != runtime.StatusSucceeded {

@@ -79,12 +79,21 @@ type Conn struct {
 	jobs   jetstream.KeyValue
 }
 
-// Connect connects to url (token, when not empty, authenticates) and creates the streams and
+// ConnOptions say how to reach the cluster's NATS server.
+type ConnOptions struct {
+	Token string // presented to the server when not empty
+	CA    string // PEM file of the CA that signed the server's TLS certificate (tls:// URLs); "" = the system's
+}
+
+// Connect connects to url (a comma-separated list for a NATS cluster) and creates the streams and
 // buckets if they do not exist.
-func Connect(ctx context.Context, url, token, name string) (*Conn, error) {
+func Connect(ctx context.Context, url, name string, o ConnOptions) (*Conn, error) {
 	opts := []nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond)}
-	if token != "" {
-		opts = append(opts, nats.Token(token))
+	if o.Token != "" {
+		opts = append(opts, nats.Token(o.Token))
+	}
+	if o.CA != "" {
+		opts = append(opts, nats.RootCAs(o.CA))
 	}
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {

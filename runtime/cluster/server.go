@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"strconv"
@@ -14,10 +15,17 @@ type Embedded struct {
 	s *server.Server
 }
 
+// EmbeddedOptions are the security settings of an embedded server.
+type EmbeddedOptions struct {
+	Token           string // clients must present it; required off loopback
+	TLSCert, TLSKey string // PEM files: clients then connect with tls:// and verify the certificate
+}
+
 // StartEmbedded starts a JetStream-enabled NATS server listening on listen (host:port, port 0 for
 // any) and storing its streams under storeDir. A listen address that is not loopback requires a
 // token, which clients then present.
-func StartEmbedded(listen, storeDir, token string) (*Embedded, error) {
+func StartEmbedded(listen, storeDir string, o EmbeddedOptions) (*Embedded, error) {
+	token := o.Token
 	host, portStr, err := net.SplitHostPort(listen)
 	if err != nil {
 		return nil, fmt.Errorf("%w: --nats-listen %q: %w", ErrCluster, listen, err)
@@ -32,10 +40,19 @@ func StartEmbedded(listen, storeDir, token string) (*Embedded, error) {
 	if port == 0 {
 		port = server.RANDOM_PORT
 	}
-	s, err := server.NewServer(&server.Options{
+	opts := &server.Options{
 		Host: host, Port: port, JetStream: true, StoreDir: storeDir, Authorization: token,
 		NoSigs: true, NoLog: true, ServerName: "golem",
-	})
+	}
+	if o.TLSCert != "" || o.TLSKey != "" {
+		cert, err := tls.LoadX509KeyPair(o.TLSCert, o.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("%w: TLS certificate: %w", ErrCluster, err)
+		}
+		opts.TLS, opts.TLSTimeout = true, 5
+		opts.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	s, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCluster, err)
 	}
