@@ -48,7 +48,9 @@ export async function startServer(opts = {}) {
     if (proc.exitCode !== null) throw new Error(`golem start exited ${proc.exitCode}:\n${out}`)
     try {
       const r = await fetch(`${BASE}/api/health`)
-      if (r.ok) break
+      // Our server prints its URL once it listens; an answer before that comes from another
+      // process on the port (a server left behind by a killed test run), and our server then fails.
+      if (r.ok && out.includes(`http://127.0.0.1:${PORT}`)) break
     } catch {
       /* not up yet */
     }
