@@ -31,7 +31,7 @@ func runGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: golem gc takes a project directory", errUsage)
 	}
-	proj, err := projects.Load(pos[0])
+	proj, invalid, err := loadForHistory(pos[0])
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func runGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	runs := 0
 	for _, p := range pipelines {
 		keepN := n
-		if _, ok := proj.Pipelines[p]; !ok {
+		if !pipelineExists(proj, p) {
 			keepN = 0 // a deleted pipeline keeps no history
 		}
 		removed, err := h.Prune(ctx, p, keepN)
@@ -62,8 +62,11 @@ func runGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		runs += len(removed)
 	}
-	outputs, err := pruneOutputs(proj)
-	if err != nil {
+	outputs := 0
+	if invalid != nil {
+		// Which blocks a pipeline still has is unknown while its file does not load: keep every output.
+		fmt.Fprintf(stderr, "golem gc: stale outputs kept: the project has problems (fix them and run gc again):\n%v\n", invalid)
+	} else if outputs, err = pruneOutputs(proj); err != nil {
 		return err
 	}
 	partial, err := output.NewStore(proj.Dir).RemoveStale("")
@@ -72,6 +75,19 @@ func runGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "removed %d runs (keeping %d per pipeline), %d stale outputs and %d partial output files\n", runs, n, outputs, len(partial))
 	return nil
+}
+
+// pipelineExists says whether the project still has the pipeline: loaded, or with a pipeline file
+// on disk that did not load.
+func pipelineExists(proj *projects.Project, name string) bool {
+	if _, ok := proj.Pipelines[name]; ok {
+		return true
+	}
+	if !projects.ValidName(name) {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(proj.Dir, filepath.FromSlash(projects.PipelineFilePath(name))))
+	return err == nil
 }
 
 // pruneOutputs removes stored outputs of pipelines and blocks that are gone from the project.

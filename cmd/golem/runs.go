@@ -27,6 +27,17 @@ func openHistory(ctx context.Context, dir string) (*history.Store, error) {
 	return h, nil
 }
 
+// loadForHistory loads the project in dir for a command that needs only its history. Problems in
+// project files do not stop it (a project being edited still has its runs): they come back as
+// invalid, next to the project as far as Load could read it. A folder without golem.yaml is an error.
+func loadForHistory(dir string) (proj *projects.Project, invalid, err error) {
+	proj, err = projects.Load(dir)
+	if proj == nil {
+		return nil, nil, err
+	}
+	return proj, err, nil
+}
+
 func runRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("golem runs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -45,14 +56,14 @@ func runRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return fmt.Errorf("%w: golem runs takes a project directory and optionally a pipeline", errUsage)
 	}
-	proj, err := projects.Load(pos[0])
+	proj, invalid, err := loadForHistory(pos[0])
 	if err != nil {
 		return err
 	}
 	f := history.Filter{Status: history.Status(*status), Limit: *limit}
 	if len(pos) == 2 {
-		if _, err := proj.Pipeline(pos[1]); err != nil {
-			return err
+		if _, err := proj.Pipeline(pos[1]); err != nil && invalid == nil {
+			return err // with problems, the pipeline may be one that did not load
 		}
 		f.Pipeline = pos[1]
 	}
@@ -105,7 +116,7 @@ func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return fmt.Errorf("%w: golem logs takes a project directory and a run ID", errUsage)
 	}
-	proj, err := projects.Load(pos[0])
+	proj, _, err := loadForHistory(pos[0])
 	if err != nil {
 		return err
 	}
