@@ -23,3 +23,7 @@ var (
 
 // ErrNotQueued is returned by Claim for a run that is no longer queued.
 var ErrNotQueued = errors.New("history: run is not queued")
+
+// ErrCorrupt is returned when the database file is not a readable bbolt database; the error says
+// how to move it aside.
+var ErrCorrupt = errors.New("history: database corrupt")

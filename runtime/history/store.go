@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -112,6 +113,10 @@ func (s *Store) withDB(ctx context.Context, write bool, mmapFlags int, fn func(*
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return fmt.Errorf("%w: %s: %w", ErrLocked, s.path, err)
 	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		return fmt.Errorf("%w (%w): to start a new history, move it aside (past runs are forgotten, stored outputs are kept): mv %s %s",
+			ErrCorrupt, err, shellQuote(s.path), shellQuote(s.path+".corrupt"))
+	}
 	if err != nil {
 		return err
 	}
@@ -120,6 +125,16 @@ func (s *Store) withDB(ctx context.Context, write bool, mmapFlags int, fn func(*
 		err = cerr
 	}
 	return err
+}
+
+// shellQuote quotes p for a POSIX shell when it holds anything but safe path characters.
+func shellQuote(p string) string {
+	for _, r := range p {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:,@", r)) {
+			return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+		}
+	}
+	return p
 }
 
 func key(prefix string, id string) []byte {

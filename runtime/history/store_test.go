@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -500,5 +501,35 @@ func TestStore_CrashedChild(t *testing.T) {
 	}
 	if again, _ := s.MarkCrashed(ctx, nil); len(again) != 0 {
 		t.Fatalf("second MarkCrashed marked %v", again)
+	}
+}
+
+// A history.db that is not a database (a disk that lost it, a copy cut short) stops every command
+// that opens the history: the error names the file and says how to move it aside.
+func TestOpen_CorruptDatabaseSaysHowToRecover(t *testing.T) {
+	tests := []struct {
+		name    string
+		content []byte
+	}{
+		{"text", []byte("not a database\n")},
+		{"zeros", make([]byte, 8192)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, DBFile)
+			if err := os.WriteFile(path, tt.content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Open(dir, Options{})
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("Open = %v, want ErrCorrupt", err)
+			}
+			for _, want := range []string{path, "mv " + path + " " + path + ".corrupt", "outputs are kept"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error lacks %q:\n%v", want, err)
+				}
+			}
+		})
 	}
 }
