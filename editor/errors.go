@@ -1,6 +1,8 @@
 package editor
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,6 +59,8 @@ type apiError struct {
 	Details  []problem
 	Conflict any // the conflict body of a 409 on a stale file version
 	Err      error
+	// ID names a 5xx in the response and in the server log line (writeError sets it when empty).
+	ID string
 }
 
 func (e *apiError) Error() string { return e.Message }
@@ -125,21 +129,33 @@ func toAPIError(err error) *apiError {
 }
 
 // writeError writes err as {"error": {...}} with its status. It is the only
-// place handler errors become responses.
+// place handler errors become responses. A 5xx gets a short random id, in the
+// body and in the log line, so a user's report leads to the server's log.
 func writeError(w http.ResponseWriter, err error, logger *log.Logger) {
 	e := toAPIError(err)
-	if e.Status >= 500 && logger != nil {
-		logger.Printf("editor: %v", err)
+	if e.Status >= 500 && e.ID == "" {
+		e.ID = newErrorID()
+		if logger != nil {
+			logger.Printf("editor: error %s: %v", e.ID, err)
+		}
 	}
 	body := map[string]any{"error": struct {
 		Code string `json:"code"`
+		ID   string `json:"id,omitempty"`
 		problem
 		Details []problem `json:"details,omitempty"`
-	}{e.Code, e.problem, e.Details}}
+	}{e.Code, e.ID, e.problem, e.Details}}
 	if e.Conflict != nil {
 		body["conflict"] = e.Conflict
 	}
 	writeJSON(w, e.Status, body)
+}
+
+// newErrorID returns 8 random hex digits: enough to find one request among a server's log lines.
+func newErrorID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
 }
 
 // writeJSON writes v as JSON with status.

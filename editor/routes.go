@@ -18,8 +18,10 @@ func (s *Server) api(f apiFunc) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Printf("editor: panic in %s %s: %v\n%s", r.Method, r.URL.Path, p, debug.Stack())
-				writeError(w, fmt.Errorf("internal error: %v", p), nil)
+				e := toAPIError(fmt.Errorf("internal error: %v", p))
+				e.ID = newErrorID()
+				s.log.Printf("editor: error %s: panic in %s %s: %v\n%s", e.ID, r.Method, r.URL.Path, p, debug.Stack())
+				writeError(w, e, nil)
 			}
 		}()
 		if err := f(w, r); err != nil {
