@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/golemlabs/golem/internal/atomicfile"
 )
 
 // Files a run writes into its project folder on a worker — a model under models/, an export
@@ -74,7 +76,7 @@ func putFiles(ctx context.Context, store jetstream.ObjectStore, prefix, dir stri
 }
 
 // getFiles writes the files from the object store under prefix into the project in dir, each
-// replaced at once (a temporary file renamed over it).
+// replaced at once.
 func getFiles(ctx context.Context, store jetstream.ObjectStore, prefix, dir string, files []string) error {
 	for _, rel := range files {
 		p := filepath.FromSlash(rel)
@@ -89,21 +91,13 @@ func getFiles(ctx context.Context, store jetstream.ObjectStore, prefix, dir stri
 		if err != nil {
 			return fmt.Errorf("download %s: %w", rel, err)
 		}
-		tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-		if err != nil {
-			obj.Close()
+		// As the block wrote it on the worker: with the project's atomic writer, unsynced like an export.
+		err = atomicfile.Write(dst, atomicfile.Options{}, func(w io.Writer) error {
+			_, err := io.Copy(w, obj)
 			return err
-		}
-		_, err = io.Copy(tmp, obj)
+		})
 		obj.Close()
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), dst)
-		}
 		if err != nil {
-			os.Remove(tmp.Name())
 			return fmt.Errorf("write %s: %w", rel, err)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/golemlabs/golem/internal/atomicfile"
 )
 
 // outputFiles are the files of a stored block output (runtime/output): its description and one
@@ -54,11 +56,8 @@ func getOutput(ctx context.Context, store jetstream.ObjectStore, prefix, dir, pi
 		if err != nil {
 			return fmt.Errorf("download output of %s: %w", block, err)
 		}
-		tmp := filepath.Join(dst, ".tmp-"+f)
-		if err := os.WriteFile(tmp, b, 0o644); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp, filepath.Join(dst, f)); err != nil {
+		// Like the output store's own writes: replaced at once, not fsynced (a cache).
+		if err := atomicfile.WriteFile(filepath.Join(dst, f), b, atomicfile.Options{}); err != nil {
 			return err
 		}
 		got = true
