@@ -169,17 +169,11 @@ func submitAndFollow(ctx context.Context, d *dispatch.Dispatcher, req dispatch.R
 		return nil, err
 	}
 	if res.Error != "" && len(res.Stderr) > 0 {
+		cause, _, _ := strings.Cut(res.Error, "\n")
 		fmt.Fprintf(stderr, "golem: the run's worker process died (%s); its last stderr lines: golem logs %s %s\n",
-			firstLine(res.Error), filepath.Clean(d.ProjectDir()), res.RunID)
+			cause, filepath.Clean(d.ProjectDir()), res.RunID)
 	}
 	return res, nil
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // printProgress writes a line per finished block, and its logs.

@@ -163,19 +163,13 @@ func (d *Dispatcher) Submit(ctx context.Context, req Request) (string, error) {
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r := &run{id: id, pipeline: req.Pipeline, trigger: trigger, plan: plan, limit: limit,
 		ctx: rctx, cancel: cancel, done: make(chan struct{}), started: started, behind: behind}
-	d.mu.Lock()
-	if d.closed {
-		d.mu.Unlock()
-		cancel()
+	if !d.register(r) {
 		if started {
 			<-d.global
 		}
 		_ = d.rec.Cancel(ctx, id)
 		return "", ErrClosed
 	}
-	d.runs[id] = r
-	d.wg.Add(1)
-	d.mu.Unlock()
 	d.broadcast(runtime.Event{Kind: runtime.RunQueued, RunID: id, Pipeline: r.pipeline, Status: runtime.StatusQueued,
 		Trigger: trigger, Blocks: plan.Blocks(), Time: time.Now()})
 	if behind != "" {
@@ -211,17 +205,24 @@ func (d *Dispatcher) Adopt(ctx context.Context, id string, opts runtime.Options)
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r := &run{id: id, pipeline: old.Pipeline, trigger: old.Trigger, plan: plan, limit: plan.Pipeline.Settings.MaxConcurrentRuns,
 		ctx: rctx, cancel: cancel, done: make(chan struct{}), adopted: true}
-	d.mu.Lock()
-	if d.closed {
-		d.mu.Unlock()
-		cancel()
+	if !d.register(r) {
 		return ErrClosed
 	}
-	d.runs[id] = r
-	d.wg.Add(1)
-	d.mu.Unlock()
 	go d.execute(r)
 	return nil
+}
+
+// register makes r one of the dispatcher's runs; false (and r cancelled) after Close.
+func (d *Dispatcher) register(r *run) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		r.cancel()
+		return false
+	}
+	d.runs[r.id] = r
+	d.wg.Add(1)
+	return true
 }
 
 // admit waits until run r may start — a slot of this process, then its pipeline's slot in the

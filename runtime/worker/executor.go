@@ -394,7 +394,8 @@ func (s *session) failed(cause string, stderr []string) *runtime.Result {
 		switch {
 		case saving[name] && !cancelled:
 			br.Status = runtime.StatusFailed
-			br.Err = &runtime.BlockError{Block: name, File: n.Source.File, Message: "its output was not stored: the run's worker process died (" + firstLine(cause) + ")"}
+			first, _, _ := strings.Cut(cause, "\n")
+			br.Err = &runtime.BlockError{Block: name, File: n.Source.File, Message: "its output was not stored: the run's worker process died (" + first + ")"}
 		case wasRunning:
 			br.Duration = time.Since(start)
 			br.Err = &runtime.BlockError{Block: name, File: n.Source.File, Message: cause}
@@ -416,13 +417,6 @@ func (s *session) failed(cause string, stderr []string) *runtime.Result {
 	res.Duration = time.Since(s.started)
 	s.emit(runtime.Event{Kind: runtime.RunFinished, Status: status, Duration: res.Duration})
 	return res
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // exitCause describes a worker that ended without a result or a Go crash report.
