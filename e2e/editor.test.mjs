@@ -7,31 +7,22 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
-import { BASE, ROOT, build, launchBrowser, skipReason, startServer } from './harness.mjs'
+import { BASE, ROOT, apiJSON, closeEditor, openEditor, skipReason } from './harness.mjs'
 
 const skip = skipReason() || false
 if (skip) console.log(skip)
 
-let server, browser, page
+let server, page
 const T = 30000
 
+let session
 before(async () => {
   if (skip) return
-  build()
-  server = await startServer()
-  browser = await launchBrowser()
-  page = browser.ctx.pages()[0] ?? (await browser.ctx.newPage())
-  page.setDefaultTimeout(T)
-  page.on('pageerror', (e) => console.error('page error:', e.message))
+  session = await openEditor(T)
+  ;({ server, page } = session)
 })
 
-after(async () => {
-  await browser?.close()
-  if (server) {
-    if (process.exitCode) console.error(server.logs())
-    await server.stop()
-  }
-})
+after(() => closeEditor(session))
 
 const cell = (name) => page.locator(`[data-testid="block-${name}"]`)
 
@@ -168,11 +159,6 @@ test('runs page: a pipeline run succeeded, its detail shows a block log line', {
   await page.getByTestId('run-block-ingest').getByTestId('run-log-line').getByText(/read \d+ trips/).waitFor({ timeout: T })
 })
 
-async function apiJSON(method, path, body) {
-  const r = await fetch(BASE + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) })
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${await r.clone().text()}`)
-  return r.status === 204 ? null : r.json()
-}
 
 test('retry from failed: break a block, run, fix it through the API, retry succeeds; the grid shows both runs', { skip }, async () => {
   const p = await apiJSON('GET', '/api/pipelines/data_preparation')

@@ -2,6 +2,7 @@
 // non-default port against a fresh `golem init --example taxi` project, and launches Debian's
 // chromium through playwright-core (no browser download).
 
+import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -102,4 +103,33 @@ export async function launchBrowser() {
       rmSync(profile, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * openEditor builds the binary, starts golem start on a fresh example project and opens Chromium
+ * on it: the usual before() of a test file. closeEditor is its after().
+ */
+export async function openEditor(timeout = 30000) {
+  build()
+  const server = await startServer()
+  const browser = await launchBrowser()
+  const page = browser.ctx.pages()[0] ?? (await browser.ctx.newPage())
+  page.setDefaultTimeout(timeout)
+  page.on('pageerror', (e) => console.error('page error:', e.message))
+  return { server, browser, page }
+}
+
+export async function closeEditor(s) {
+  await s?.browser?.close()
+  if (s?.server) {
+    if (process.exitCode) console.error(s.server.logs())
+    await s.server.stop()
+  }
+}
+
+/** apiJSON calls the editor's API as a script (no Origin) and fails the test on a non-2xx answer. */
+export async function apiJSON(method, path, body) {
+  const r = await fetch(BASE + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) })
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${await r.clone().text()}`)
+  return r.status === 204 ? null : r.json()
 }

@@ -4,37 +4,21 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, build, launchBrowser, skipReason, startServer } from './harness.mjs'
+import { BASE, apiJSON, closeEditor, openEditor, skipReason } from './harness.mjs'
 
 const skip = skipReason() || false
 if (skip) console.log(skip)
 
-let server, browser, page
+let session, page
 const T = 30000
 
 before(async () => {
   if (skip) return
-  build()
-  server = await startServer()
-  browser = await launchBrowser()
-  page = browser.ctx.pages()[0] ?? (await browser.ctx.newPage())
-  page.setDefaultTimeout(T)
-  page.on('pageerror', (e) => console.error('page error:', e.message))
+  session = await openEditor(T)
+  page = session.page
 })
 
-after(async () => {
-  await browser?.close()
-  if (server) {
-    if (process.exitCode) console.error(server.logs())
-    await server.stop()
-  }
-})
-
-async function apiJSON(method, path, body) {
-  const r = await fetch(BASE + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) })
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${await r.clone().text()}`)
-  return r.status === 204 ? null : r.json()
-}
+after(() => closeEditor(session))
 
 const crashing = `package boom
 
