@@ -179,6 +179,25 @@ func (s *Series) Quantile(q float64) float64 {
 	return quantileSorted(v, q)
 }
 
+// Quantiles returns the qs-quantiles of the non-null values (one sort for
+// all of them), as Quantile.
+//
+//	q := f.Col("fare").Quantiles(0.25, 0.5, 0.75)
+func (s *Series) Quantiles(qs ...float64) []float64 {
+	for _, q := range qs {
+		if q < 0 || q > 1 || q != q {
+			failMsg("Quantiles", ErrRange, "q %g outside [0, 1] (column %q)", q, s.name)
+		}
+	}
+	v := s.nonNullFloats("Quantiles")
+	slices.Sort(v)
+	out := make([]float64, len(qs))
+	for i, q := range qs {
+		out[i] = quantileSorted(v, q)
+	}
+	return out
+}
+
 func quantileSorted(v []float64, q float64) float64 {
 	if len(v) == 0 {
 		return math.NaN()

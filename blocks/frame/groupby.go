@@ -3,6 +3,7 @@ package frame
 import (
 	"math"
 	"slices"
+	"strconv"
 )
 
 // Groups is a frame split into groups by key columns; aggregate it with Agg.
@@ -45,11 +46,12 @@ func (f *Frame) GroupBy(cols ...string) *Groups {
 func (g *Groups) NumGroups() int { return len(g.first) }
 
 // Agg is one aggregation of a group: build it with Count, Sum, Mean, Min,
-// Max or Median, and rename its output column with As.
+// Max, Median, Quantile or Std, and rename its output column with As.
 type Agg struct {
 	kind string
 	col  string
 	name string
+	q    float64 // for quantile
 }
 
 // As returns the aggregation with its output column called name.
@@ -59,8 +61,11 @@ func (a Agg) outName() string {
 	if a.name != "" {
 		return a.name
 	}
-	if a.kind == "count" {
+	switch a.kind {
+	case "count":
 		return "count"
+	case "quantile":
+		return a.col + "_q" + strconv.FormatFloat(a.q*100, 'f', -1, 64)
 	}
 	return a.col + "_" + a.kind
 }
@@ -82,7 +87,48 @@ func Min(col string) Agg { return Agg{kind: "min", col: col} }
 func Max(col string) Agg { return Agg{kind: "max", col: col} }
 
 // Median takes the median of the non-null values per group as float64; "<col>_median".
-func Median(col string) Agg { return Agg{kind: "median", col: col} }
+func Median(col string) Agg { return Agg{kind: "quantile", col: col, q: 0.5, name: col + "_median"} }
+
+// Quantile takes the q-quantile (0 ≤ q ≤ 1, linear interpolation as pandas)
+// of the non-null values per group as float64; its column is "<col>_q<100q>",
+// for example "fare_q90" for q = 0.9.
+func Quantile(col string, q float64) Agg {
+	if q < 0 || q > 1 || q != q {
+		failMsg("Quantile", ErrRange, "q %g outside [0, 1] (column %q)", q, col)
+	}
+	return Agg{kind: "quantile", col: col, q: q}
+}
+
+// Std takes the sample standard deviation (n−1, as pandas) of the non-null
+// values per group as float64 (null for fewer than two); "<col>_std".
+func Std(col string) Agg { return Agg{kind: "std", col: col} }
+
+// Transform computes one aggregation per group and returns it on every row of
+// the frame (a group's value repeated on its rows, pandas' transform), named
+// as the aggregation's column.
+//
+//	med := f.GroupBy("Pclass").Transform(frame.Median("Age"))
+//	f = f.With("Age", f.Col("Age").FillNull(med))
+func (g *Groups) Transform(a Agg) *Series {
+	s := g.aggregateOne(a)
+	idx := makeSlice[int](len(g.codes))
+	for i, c := range g.codes {
+		idx[i] = int(c)
+	}
+	return s.take(idx).Rename(a.outName())
+}
+
+// aggregateOne computes a per group, in group-code order.
+func (g *Groups) aggregateOne(a Agg) *Series {
+	if a.kind == "count" {
+		counts := make([]int64, len(g.first))
+		for _, c := range g.codes {
+			counts[c]++
+		}
+		return NewInts("", counts)
+	}
+	return g.aggregate(a, g.f.cols[g.f.mustIndex("Agg", a.col)])
+}
 
 // Agg computes the aggregations for every group and returns a frame of the key
 // columns followed by one column per aggregation, one row per group, sorted
@@ -101,18 +147,7 @@ func (g *Groups) Agg(aggs ...Agg) *Frame {
 		cols = append(cols, g.f.Col(k).take(firstSorted))
 	}
 	for _, a := range aggs {
-		var s *Series
-		if a.kind == "count" {
-			counts := make([]int64, ng)
-			for _, c := range g.codes {
-				counts[c]++
-			}
-			s = NewInts("", counts)
-		} else {
-			src := g.f.cols[g.f.mustIndex("Agg", a.col)]
-			s = g.aggregate(a, src)
-		}
-		cols = append(cols, s.take(g.order).Rename(a.outName()))
+		cols = append(cols, g.aggregateOne(a).take(g.order).Rename(a.outName()))
 	}
 	f, err := New(cols...)
 	if err != nil {
@@ -136,7 +171,7 @@ func (g *Groups) aggregate(a Agg, s *Series) *Series {
 		}
 		s = s.AsInt()
 	case Timestamp:
-		if a.kind == "sum" || a.kind == "mean" || a.kind == "median" {
+		if a.kind != "min" && a.kind != "max" {
 			failMsg(op, ErrType, "column %q is %s, want numeric", s.name, s.typ)
 		}
 	}
@@ -223,8 +258,8 @@ func (g *Groups) aggregate(a Agg, s *Series) *Series {
 			seen[c] = true
 		}
 		return res.withMask(seen)
-	case "median":
-		// Counting sort of the rows by group, then a median per group.
+	case "quantile", "std":
+		// Counting sort of the rows by group, then a quantile per group.
 		start := make([]int64, ng+1)
 		for i := range n {
 			start[i+1] = start[i] + n[i]
@@ -241,8 +276,22 @@ func (g *Groups) aggregate(a Agg, s *Series) *Series {
 		out := make([]float64, ng)
 		for gi := range out {
 			part := vals[start[gi]:start[gi+1]]
+			if a.kind == "std" {
+				out[gi] = stdOf(part)
+				continue
+			}
 			slices.Sort(part)
-			out[gi] = quantileSorted(part, 0.5)
+			out[gi] = quantileSorted(part, a.q)
+		}
+		if a.kind == "std" {
+			v := validFromCounts()
+			for i, c := range n {
+				v[i] = c > 1
+			}
+			if s.typ == Duration {
+				return (&Series{typ: Duration, ints: roundAll(out), n: ng}).withNullMask(v)
+			}
+			return NewFloats("", out).withNullMask(v)
 		}
 		if s.typ == Duration {
 			return (&Series{typ: Duration, ints: roundAll(out), n: ng}).withMask(validFromCounts())

@@ -640,8 +640,21 @@ func (s *Series) NotNa() *Series {
 
 // FillNull returns s with nulls replaced by v, which must match the type (a
 // number for numeric columns, a string, a bool, a time.Time or a
-// time.Duration).
+// time.Duration), or by the same row of v when v is a *Series (a null there
+// stays null; int64 with float64 gives float64).
+//
+//	age := f.Col("Age").FillNull(f.GroupBy("Pclass").Transform(frame.Median("Age")))
 func (s *Series) FillNull(v any) *Series {
+	if o, ok := v.(*Series); ok {
+		s.checkLen("FillNull", o)
+		if _, ok := unifyType(s.typ, o.typ); !ok {
+			failMsg("FillNull", ErrType, "cannot fill %s column %q with %s column %q", s.typ, s.name, o.typ, o.name)
+		}
+		if s.valid == nil {
+			return s
+		}
+		return Where(s.NotNa(), s, o).Rename(s.name)
+	}
 	if s.valid == nil {
 		return s
 	}
