@@ -20,6 +20,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/golemlabs/golem/internal/jsonvalue"
 	"github.com/golemlabs/golem/runtime/retry"
 	"github.com/golemlabs/golem/runtime/symbols"
 )
@@ -453,7 +454,7 @@ func convert(v any, t reflect.Type) (reflect.Value, error) {
 	}
 	if raw, ok := v.(json.RawMessage); ok {
 		p := reflect.New(t)
-		if err := json.Unmarshal(raw, p.Interface()); err != nil {
+		if err := jsonvalue.Unmarshal(raw, p.Interface()); err != nil {
 			return reflect.Value{}, fmt.Errorf("decode stored output as %s: %w", t, err)
 		}
 		return p.Elem(), nil
@@ -462,12 +463,12 @@ func convert(v any, t reflect.Type) (reflect.Value, error) {
 	if rv.Type().AssignableTo(t) {
 		return rv, nil
 	}
-	b, err := json.Marshal(v)
+	b, err := jsonvalue.Marshal(v)
 	if err != nil {
 		return reflect.Value{}, fmt.Errorf("cannot pass %T as %s: %w", v, t, err)
 	}
 	p := reflect.New(t)
-	if err := json.Unmarshal(b, p.Interface()); err != nil {
+	if err := jsonvalue.Unmarshal(b, p.Interface()); err != nil {
 		return reflect.Value{}, fmt.Errorf("cannot pass %T as %s: %w", v, t, err)
 	}
 	return p.Elem(), nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/golemlabs/golem/blocks"
 	"github.com/golemlabs/golem/blocks/frame"
+	"github.com/golemlabs/golem/internal/jsonvalue"
 	"github.com/golemlabs/golem/runtime/history"
 	"github.com/golemlabs/golem/runtime/output"
 	"github.com/golemlabs/golem/runtime/retry"
@@ -404,7 +405,7 @@ func (r *Runner) execNode(ctx context.Context, x *execution, n *Node, st *nodeSt
 	if out != nil {
 		st.res.GoType = reflect.TypeOf(out).String()
 		if _, ok := out.(*frame.Frame); !ok {
-			if b, err := json.Marshal(out); err == nil && len(b) <= 4096 {
+			if b, err := jsonvalue.Marshal(out); err == nil && len(b) <= 4096 {
 				st.res.Value = b
 			}
 		}

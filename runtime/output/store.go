@@ -12,6 +12,7 @@ import (
 
 	"github.com/golemlabs/golem/blocks/frame"
 	"github.com/golemlabs/golem/internal/atomicfile"
+	"github.com/golemlabs/golem/internal/jsonvalue"
 )
 
 // Kinds of stored output.
@@ -74,7 +75,9 @@ func (s *Store) SaveKeyed(pipeline, block string, v any, runID, cacheKey string)
 		_ = os.Remove(filepath.Join(dir, "output.json"))
 	} else {
 		m.Kind = KindJSON
-		b, err := json.Marshal(v)
+		// jsonvalue, not encoding/json: a metrics map with NaN or ±Inf (an AUC of one class)
+		// is a normal output; they are stored as the strings "NaN", "Infinity", "-Infinity".
+		b, err := jsonvalue.Marshal(v)
 		if err != nil {
 			return Meta{}, fmt.Errorf("save output %s/%s: value of type %s is not JSON-serialisable: %w", pipeline, block, m.GoType, err)
 		}
