@@ -1,0 +1,176 @@
+//go:build duckdb_arrow
+
+package duck
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golemlabs/golem/blocks"
+	"github.com/golemlabs/golem/blocks/frame"
+)
+
+func open(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), Options{Dir: t.TempDir(), Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func run(t *testing.T, db *DB, q string, vars map[string]any, args ...any) *frame.Frame {
+	t.Helper()
+	f, err := db.Run(context.Background(), Script{File: "t.sql", Text: q}, vars, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return f
+}
+
+// TestRoundTrip hands every frame type, with nulls, to DuckDB and back.
+func TestRoundTrip(t *testing.T) {
+	ts := time.Date(2023, 1, 2, 3, 4, 5, 678_000, time.UTC)
+	in := frame.MustNew(
+		frame.NewInts("i", []int64{1, -2, 0}).WithNulls([]bool{true, true, false}),
+		frame.NewFloats("f", []float64{1.5, -0.25, 0}).WithNulls([]bool{true, false, true}),
+		frame.NewStrings("s", []string{"a", "", "it's"}).WithNulls([]bool{true, false, true}),
+		frame.NewBools("b", []bool{true, false, true}).WithNulls([]bool{false, true, true}),
+		frame.NewTimes("t", []time.Time{ts, ts.Add(time.Hour), {}}).WithNulls([]bool{true, true, false}),
+		frame.NewDurations("d", []time.Duration{time.Second, 90 * time.Minute, 0}),
+	)
+	db := open(t)
+	db.Add("input", in)
+	out := run(t, db, "SELECT * FROM input", nil)
+	if got, want := out.String(), in.String(); got != want {
+		t.Fatalf("round trip changed the frame:\n got %s\nwant %s", got, want)
+	}
+	for _, c := range in.Columns() {
+		if g, w := out.Col(c).Type(), in.Col(c).Type(); g != w {
+			t.Errorf("column %s: type %s, want %s", c, g, w)
+		}
+		for i := range in.NumRows() {
+			if g, w := out.Col(c).IsNull(i), in.Col(c).IsNull(i); g != w {
+				t.Errorf("column %s row %d: null %v, want %v", c, i, g, w)
+			}
+		}
+	}
+}
+
+// TestResultTypes maps DuckDB's types to frame columns.
+func TestResultTypes(t *testing.T) {
+	db := open(t)
+	tests := []struct {
+		expr string
+		typ  frame.Type
+		want any // row 0's value
+	}{
+		{"42::TINYINT", frame.Int64, int64(42)},
+		{"42::SMALLINT", frame.Int64, int64(42)},
+		{"42::INTEGER", frame.Int64, int64(42)},
+		{"42::BIGINT", frame.Int64, int64(42)},
+		{"42::UBIGINT", frame.Int64, int64(42)},
+		{"42::UTINYINT", frame.Int64, int64(42)},
+		{"1.5::FLOAT", frame.Float64, 1.5},
+		{"1.5::DOUBLE", frame.Float64, 1.5},
+		{"12.345::DECIMAL(10,3)", frame.Float64, 12.345},
+		{"'x'::VARCHAR", frame.String, "x"},
+		{"true", frame.Bool, true},
+		{"DATE '2023-02-01'", frame.Timestamp, time.Date(2023, 2, 1, 0, 0, 0, 0, time.UTC)},
+		{"TIMESTAMP '2023-02-01 10:11:12.123456'", frame.Timestamp, time.Date(2023, 2, 1, 10, 11, 12, 123456000, time.UTC)},
+		{"TIMESTAMP_S '2023-02-01 10:11:12'", frame.Timestamp, time.Date(2023, 2, 1, 10, 11, 12, 0, time.UTC)},
+		{"TIMESTAMP_MS '2023-02-01 10:11:12.123'", frame.Timestamp, time.Date(2023, 2, 1, 10, 11, 12, 123000000, time.UTC)},
+		{"TIMESTAMP_NS '2023-02-01 10:11:12.123456789'", frame.Timestamp, time.Date(2023, 2, 1, 10, 11, 12, 123456000, time.UTC)},
+		{"INTERVAL 90 MINUTE", frame.Duration, 90 * time.Minute},
+		{"TIME '01:02:03'", frame.Duration, time.Hour + 2*time.Minute + 3*time.Second},
+		{"NULL::BIGINT", frame.Int64, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			out := run(t, db, "SELECT "+tt.expr+" AS v UNION ALL SELECT NULL", nil)
+			s := out.Col("v")
+			if s.Type() != tt.typ {
+				t.Fatalf("type %s, want %s", s.Type(), tt.typ)
+			}
+			if got := s.Value(0); got != tt.want {
+				t.Errorf("value %v (%T), want %v (%T)", got, got, tt.want, tt.want)
+			}
+			if !s.IsNull(1) {
+				t.Errorf("row 1 is not null")
+			}
+		})
+	}
+	if _, err := db.Run(context.Background(), Script{File: "t.sql", Text: "SELECT [1, 2] AS l"}, nil); !errors.Is(err, ErrType) || !strings.Contains(err.Error(), `column "l"`) {
+		t.Errorf("a LIST column: %v, want ErrType naming the column", err)
+	}
+}
+
+// TestVariablesAreBound shows a value holding a quote cannot change a query.
+func TestVariablesAreBound(t *testing.T) {
+	db := open(t)
+	db.Add("zones", frame.MustNew(frame.NewStrings("zone", []string{"a", "b"}), frame.NewInts("id", []int64{1, 2})))
+	out := run(t, db, "SELECT * FROM zones WHERE zone = $zone", map[string]any{"zone": "' OR '1'='1"})
+	if out.NumRows() != 0 {
+		t.Fatalf("injection matched %d rows", out.NumRows())
+	}
+	out = run(t, db, "SELECT * FROM zones WHERE zone = $zone AND id >= $min", map[string]any{"zone": "b", "min": int64(2)})
+	if out.NumRows() != 1 {
+		t.Fatalf("got %d rows, want 1", out.NumRows())
+	}
+	out = run(t, db, "SELECT * FROM zones WHERE id = ? OR zone = $2", nil, int64(1), "b")
+	if out.NumRows() != 2 {
+		t.Fatalf("positional: got %d rows, want 2", out.NumRows())
+	}
+	_, err := db.Run(context.Background(), Script{File: "q.sql", Text: "SELECT 1\nWHERE 1 = $typo"}, map[string]any{"zone": "a"})
+	if !errors.Is(err, ErrVariable) || !strings.Contains(err.Error(), "$typo (variables: zone)") || !strings.HasPrefix(err.Error(), "q.sql:1:") {
+		t.Errorf("unknown variable: %v", err)
+	}
+	out = run(t, db, "SELECT unnest(golem_months($m)) AS m", map[string]any{"m": "2023-11..2024-02"})
+	if got := strings.Join(out.Col("m").Strings(), ","); got != "2023-11,2023-12,2024-01,2024-02" {
+		t.Errorf("golem_months: %s", got)
+	}
+}
+
+func TestErrorsNamePositions(t *testing.T) {
+	db := open(t)
+	db.Add("prepare", frame.MustNew(frame.NewInts("a", []int64{1})))
+	db.Add("zones", frame.MustNew(frame.NewInts("b", []int64{1})))
+	tests := []struct {
+		name, text, want string
+		is             error
+	}{
+		{"syntax", "-- a comment\nSELECT *\nFORM prepare", "t.sql:3:6: Parser Error: syntax error at or near \"prepare\"", nil},
+		{"unknown column", "CREATE TEMP TABLE x AS SELECT 1 AS a;\n\nSELECT a,\n  nope FROM prepare", "t.sql:4:3: Binder Error: Referenced column \"nope\" not found", nil},
+		{"unknown table", "SELECT 1;  SELECT * FROM prepared", "t.sql:1:26: Catalog Error: Table with name prepared does not exist! (tables from upstream blocks: prepare, zones)", ErrTable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := db.Run(context.Background(), Script{File: "t.sql", Text: tt.text}, nil)
+			var pe *blocks.PosError
+			if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("got %v\nwant prefix %s", err, tt.want)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("%v is not %v", err, tt.is)
+			}
+		})
+	}
+}
+
+func TestCancelStopsAQuery(t *testing.T) {
+	db := open(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := db.Run(ctx, Script{File: "slow.sql", Text: "SELECT count(*) FROM range(100000000000) a, range(10) b WHERE a.range % 7 = b.range"}, nil)
+	if err == nil {
+		t.Fatal("the query finished")
+	}
+	if d := time.Since(start); d > 1300*time.Millisecond {
+		t.Errorf("cancel took %s after the cancel, want < 1s", d-300*time.Millisecond)
+	}
+}

@@ -1,0 +1,14 @@
+package duck
+
+import "errors"
+
+var (
+	// ErrUnavailable: this binary was built without DuckDB's Arrow interface (build tag duckdb_arrow).
+	ErrUnavailable = errors.New("SQL is not available in this build of golem: build it with `make build` (go build -tags duckdb_arrow)")
+	// ErrType: a value or column has no counterpart on the other side (a LIST column, a map variable).
+	ErrType = errors.New("unsupported type")
+	// ErrVariable: a statement names a parameter that is not a variable of the run.
+	ErrVariable = errors.New("unknown variable")
+	// ErrTable: a statement names a table that does not exist.
+	ErrTable = errors.New("unknown table")
+)
