@@ -143,17 +143,3 @@ func BenchmarkAsString_Year(b *testing.B) {
 		s.AsString()
 	}
 }
-
-func BenchmarkBuildDict_LocationStrings_Year(b *testing.B) {
-	f, err := ReadParquetWith(ReadOptions{Columns: []string{"PULocationID"}}, year2023(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := f.Col("PULocationID").AsString()
-	b.ReportAllocs()
-	for b.Loop() {
-		if buildDict(s, 0, s.Len()) == nil {
-			b.Fatal("no dictionary")
-		}
-	}
-}

@@ -1,6 +1,10 @@
 package frame
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/golemlabs/golem/internal/parquet"
+)
 
 // ErrNoColumn reports a column name that the frame does not have.
 var ErrNoColumn = errors.New("no column")
@@ -20,8 +24,9 @@ var ErrNoFiles = errors.New("no files match")
 // ErrSchema reports files or frames whose schemas cannot be unified.
 var ErrSchema = errors.New("incompatible schema")
 
-// ErrUnsupported reports a parquet column type or layout that frame cannot read.
-var ErrUnsupported = errors.New("unsupported")
+// ErrUnsupported reports a parquet column type or layout that frame cannot read,
+// or an operation frame does not support.
+var ErrUnsupported = parquet.ErrUnsupported
 
 // ErrRange reports an out-of-range index or argument.
 var ErrRange = errors.New("out of range")

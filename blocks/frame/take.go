@@ -1,6 +1,6 @@
 package frame
 
-import "sync"
+import "github.com/golemlabs/golem/internal/parallel"
 
 // gather returns a[idx[0]], a[idx[1]], ...
 func gather[T any](a []T, idx []int) []T {
@@ -48,38 +48,9 @@ func (s *Series) slice(i, j int) *Series {
 	return c
 }
 
-// parallelThreshold is the row count above which frame-wide work is split
-// over two goroutines (the target machine has two cores).
-const parallelThreshold = 1 << 15
-
 // eachCol runs fn for every column index, on two goroutines for big frames.
 func eachCol(ncols, rows int, fn func(i int)) {
-	if rows < parallelThreshold || ncols < 2 {
-		for i := 0; i < ncols; i++ {
-			fn(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for w := 0; w < 2; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= ncols {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(ncols, parallel.Workers(rows), func(i int) error { fn(i); return nil })
 }
 
 // take returns the rows of f at idx.

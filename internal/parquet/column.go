@@ -1,0 +1,52 @@
+package parquet
+
+import "errors"
+
+// Type is the logical type of a column, in the order of blocks/frame's types.
+type Type uint8
+
+// The column types. Timestamps are naive wall-clock times in int64
+// microseconds; durations are int64 microseconds.
+const (
+	Int64 Type = iota
+	Float64
+	String
+	Bool
+	Timestamp
+	Duration
+)
+
+var typeNames = [...]string{"int64", "float64", "string", "bool", "timestamp", "duration"}
+
+// String returns the type's name, as blocks/frame names it.
+func (t Type) String() string {
+	if int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return "unknown type"
+}
+
+// intBacked reports whether values of t are held in Column.Ints.
+func (t Type) intBacked() bool { return t == Int64 || t == Timestamp || t == Duration }
+
+// Column is one column's values. Only the slice that holds Type is read or
+// written: Ints for Int64, Timestamp and Duration, Floats, Strs or Bools.
+// Valid marks the rows that hold a value; nil means every row does.
+type Column struct {
+	Name   string
+	Type   Type
+	Ints   []int64
+	Floats []float64
+	Strs   []string
+	Bools  []bool
+	Valid  []bool
+}
+
+// ErrUnsupported reports a parquet column type or layout that the codec cannot read.
+var ErrUnsupported = errors.New("unsupported")
+
+// durationKey is the key/value metadata entry listing the columns that hold
+// durations (parquet has no duration type; they are INT64 micros).
+const durationKey = "golem.frame.durations"
+
+const microsPerDay = 86_400_000_000
