@@ -293,7 +293,7 @@ func TestCSV_RoundTripAndInference(t *testing.T) {
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("a\nx\n"), 0o644)
 	_, err = ReadCSVWith(CSVOptions{Types: map[string]Type{"a": Int64}}, bad)
-	contains(t, err.Error(), "read "+bad, `column "a" row 1: cannot parse "x" as int64`)
+	contains(t, err.Error(), "read "+bad, `column "a" line 2: cannot parse "x" as int64`)
 }
 
 // A path is read as written when it exists; only the part of a path that does not exist is a glob.

@@ -15,6 +15,7 @@ func init() {
 		"Count":              reflect.ValueOf(frame.Count),
 		"DateFromParts":      reflect.ValueOf(frame.DateFromParts),
 		"DateRange":          reflect.ValueOf(frame.DateRange),
+		"DefaultNullValues":  reflect.ValueOf(&frame.DefaultNullValues).Elem(),
 		"Duration":           reflect.ValueOf(frame.Duration),
 		"ErrDuplicate":       reflect.ValueOf(&frame.ErrDuplicate).Elem(),
 		"ErrLength":          reflect.ValueOf(&frame.ErrLength).Elem(),
