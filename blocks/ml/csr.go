@@ -8,7 +8,9 @@ import (
 // CSR is a sparse matrix in compressed sparse row form, like scipy's
 // csr_matrix. The entries of row i are Indices[Indptr[i]:Indptr[i+1]]
 // (column numbers, strictly increasing) with values Data[Indptr[i]:Indptr[i+1]].
-// Absent entries are zero.
+// Absent entries are zero. A stored NaN marks a missing value: boosted trees
+// learn where to send it at each split, linear models count it as zero and
+// warn.
 type CSR struct {
 	Rows    int
 	Cols    int
@@ -71,8 +73,8 @@ func (m *CSR) Dense() [][]float64 {
 	return out
 }
 
-// Validate checks that the arrays describe a well-formed matrix with finite
-// values and sorted column indices.
+// Validate checks that the arrays describe a well-formed matrix with sorted
+// column indices and values that are finite or NaN (missing).
 func (m *CSR) Validate() error {
 	if m == nil {
 		return fmt.Errorf("nil matrix: %w", ErrBadMatrix)
@@ -96,7 +98,7 @@ func (m *CSR) Validate() error {
 				return fmt.Errorf("row %d: column index %d out of order or range [0,%d): %w", i, c, m.Cols, ErrBadMatrix)
 			}
 			prev = c
-			if v := m.Data[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+			if v := m.Data[k]; math.IsInf(v, 0) {
 				return fmt.Errorf("row %d, column %d: %v: %w", i, c, v, ErrNotFinite)
 			}
 		}
@@ -169,4 +171,32 @@ func SelectFloats(y []float64, idx []int) ([]float64, error) {
 		out[k] = y[i]
 	}
 	return out, nil
+}
+
+// countNaN returns the number of stored NaN (missing) values.
+func (m *CSR) countNaN() int {
+	n := 0
+	for _, v := range m.Data {
+		if math.IsNaN(v) {
+			n++
+		}
+	}
+	return n
+}
+
+// nanAsZero returns m with its NaN values replaced by zeros (m itself when
+// it has none) and how many there were.
+func (m *CSR) nanAsZero() (*CSR, int) {
+	n := m.countNaN()
+	if n == 0 {
+		return m, 0
+	}
+	out := *m
+	out.Data = make([]float64, len(m.Data))
+	for k, v := range m.Data {
+		if !math.IsNaN(v) {
+			out.Data[k] = v
+		}
+	}
+	return &out, n
 }

@@ -24,10 +24,18 @@
 //	b, err := ml.LoadModel(ctx.Path("models/lr.json"))
 //	pred, err := b.Predict(trips) // encode with the saved vocabulary, then predict
 //
-// A model file is one JSON document: {"format": "golem-model", "version": 1,
-// "kind": "linear"|"gbdt", "created_at", "target", "params", "linear" (coef,
-// intercept, solver info) or "gbdt" (base score, trees, best iteration,
-// per-round RMSE), "encoder" (input columns with their kind, features with
-// their column and category), "metrics", "training"}. LoadModel refuses files
-// of a newer version and names the file in every error.
+// Boosted trees (GBDT) also classify: set GBDTParams.Objective to
+// ObjectiveBinary (labels 0/1) or ObjectiveMulticlass (labels 0..K-1) and
+// call PredictProba for the probabilities. Missing numbers (NaN in the
+// matrix) learn their own direction at each split; columns listed in
+// GBDTParams.CategoricalFeatures get native categorical splits.
+//
+// A model file is one JSON document: {"format": "golem-model", "version": 2,
+// "kind": "linear"|"gbdt", "target", "params", "linear" (coef, intercept,
+// solver info) or "gbdt" (base score, trees, best iteration, per-round
+// losses), "encoder" (input columns with their kind, features with their
+// column and category), "metrics", "training"}. It holds no times or
+// durations, so the same inputs give the same bytes. LoadModel reads
+// versions 1 and 2, refuses files of a newer version and names the file in
+// every error.
 package ml

@@ -7,36 +7,70 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
-// GBDTParams configures a gradient-boosted tree regressor. Start from
-// DefaultGBDTParams: in a literal, zero Rounds, LearningRate, MaxDepth and
-// MaxBins take their defaults, while a zero Lambda means no L2 penalty.
+// Objectives of a GBDT: what it predicts and which loss it minimises.
+const (
+	// ObjectiveSquaredError is regression with squared loss (the default).
+	ObjectiveSquaredError = "squared_error"
+	// ObjectiveBinary is binary classification with log-loss; labels are 0
+	// and 1, and the model predicts the probability of 1.
+	ObjectiveBinary = "binary"
+	// ObjectiveMulticlass is classification with softmax (multinomial
+	// log-loss); labels are 0, 1, ..., NumClass−1. Each round adds one tree
+	// per class.
+	ObjectiveMulticlass = "multiclass"
+)
+
+// GBDTParams configures gradient-boosted trees. Start from DefaultGBDTParams:
+// in a literal, zero Rounds, LearningRate, MaxDepth, MaxBins and
+// ValidationFraction take their defaults, while a zero Lambda means no L2
+// penalty. The JSON names are the option names used by pipelines and
+// hyperparameter searches; they are stable.
 type GBDTParams struct {
-	Rounds              int     `json:"rounds"`                // boosting rounds (trees), default 100
-	LearningRate        float64 `json:"learning_rate"`         // shrinkage, default 0.1
-	MaxDepth            int     `json:"max_depth"`             // default 6
-	MinChildWeight      float64 `json:"min_child_weight"`      // minimum hessian sum (rows, for squared loss) in a child
-	Alpha               float64 `json:"alpha"`                 // L1 penalty on leaf values
-	Lambda              float64 `json:"lambda"`                // L2 penalty on leaf values
-	Gamma               float64 `json:"gamma"`                 // minimum gain of a split
-	EarlyStoppingRounds int     `json:"early_stopping_rounds"` // stop when validation RMSE has not improved for this many rounds; 0 = off
-	Subsample           float64 `json:"subsample"`             // fraction of rows per round; 0 or 1 = all
-	ColSample           float64 `json:"colsample"`             // fraction of features per tree; 0 or 1 = all
-	MaxBins             int     `json:"max_bins"`              // histogram bins per feature, default 256, at most 65535
-	Seed                int64   `json:"seed"`
-	Workers             int     `json:"workers,omitempty"` // goroutines; 0 = GOMAXPROCS. Results do not depend on it.
+	Objective      string  `json:"objective,omitempty"` // squared_error (default), binary or multiclass
+	NumClass       int     `json:"num_class,omitempty"` // multiclass: number of classes; 0 = 1 + the largest label
+	Rounds         int     `json:"rounds"`              // boosting rounds, default 100
+	LearningRate   float64 `json:"learning_rate"`       // shrinkage, default 0.1
+	MaxDepth       int     `json:"max_depth"`           // default 6
+	MinChildWeight float64 `json:"min_child_weight"`    // minimum hessian sum in a child (rows, for squared loss)
+	Alpha          float64 `json:"alpha"`               // L1 penalty on leaf values
+	Lambda         float64 `json:"lambda"`              // L2 penalty on leaf values
+	Gamma          float64 `json:"gamma"`               // minimum gain of a split
+	// EarlyStoppingRounds > 0 holds out ValidationFraction of the training
+	// rows (chosen by Seed) and stops when their loss has not improved for
+	// this many rounds, keeping the best round. 0 trains on every row and
+	// keeps every round. The validation set given to Fit is never used for it.
+	EarlyStoppingRounds int     `json:"early_stopping_rounds"`
+	ValidationFraction  float64 `json:"validation_fraction,omitempty"` // default 0.1
+	Subsample           float64 `json:"subsample"`                     // fraction of rows per round; 0 or 1 = all
+	ColSample           float64 `json:"colsample"`                     // fraction of features per tree; 0 or 1 = all
+	MaxBins             int     `json:"max_bins"`                      // histogram bins per numeric feature, default 256, at most 65535
+	// CategoricalFeatures lists the features (matrix columns) that hold
+	// category codes 0, 1, 2, ... (DictVectorizer.CategoricalFeatures gives
+	// them for its ordinal columns). Their splits send any subset of
+	// categories left, found by ordering the categories of the node by
+	// gradient over hessian, as LightGBM and scikit-learn do.
+	CategoricalFeatures []int `json:"categorical_features,omitempty"`
+	Seed                int64 `json:"seed"`
+	// Workers is the number of goroutines, 0 = GOMAXPROCS. The model does not
+	// depend on it, and model files do not record it.
+	Workers int `json:"-"`
 }
 
-// DefaultGBDTParams returns XGBoost-like defaults: 100 rounds, learning rate
-// 0.1, depth 6, min child weight 1, lambda 1, 256 bins.
+// DefaultGBDTParams returns XGBoost-like defaults: squared error, 100 rounds,
+// learning rate 0.1, depth 6, min child weight 1, lambda 1, 256 bins, no
+// early stopping.
 func DefaultGBDTParams() GBDTParams {
-	return GBDTParams{Rounds: 100, LearningRate: 0.1, MaxDepth: 6, MinChildWeight: 1, Lambda: 1, MaxBins: 256}
+	return GBDTParams{Objective: ObjectiveSquaredError, Rounds: 100, LearningRate: 0.1, MaxDepth: 6,
+		MinChildWeight: 1, Lambda: 1, MaxBins: 256, ValidationFraction: 0.1}
 }
 
 func (p GBDTParams) withDefaults() GBDTParams {
+	if p.Objective == "" {
+		p.Objective = ObjectiveSquaredError
+	}
 	if p.Rounds == 0 {
 		p.Rounds = 100
 	}
@@ -49,27 +83,39 @@ func (p GBDTParams) withDefaults() GBDTParams {
 	if p.MaxBins == 0 {
 		p.MaxBins = 256
 	}
+	if p.ValidationFraction == 0 {
+		p.ValidationFraction = 0.1
+	}
 	if p.Subsample == 0 {
 		p.Subsample = 1
 	}
 	if p.ColSample == 0 {
 		p.ColSample = 1
 	}
+	if p.CategoricalFeatures != nil {
+		c := append([]int(nil), p.CategoricalFeatures...)
+		sort.Ints(c)
+		p.CategoricalFeatures = c
+	}
 	return p
 }
 
-func (p GBDTParams) validate() error {
+func (p GBDTParams) validate(nfeat int) error {
 	bad := func(name string, v any) error { return fmt.Errorf("gbdt: %s = %v: %w", name, v, ErrParam) }
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
+	case p.Objective != ObjectiveSquaredError && p.Objective != ObjectiveBinary && p.Objective != ObjectiveMulticlass:
+		return bad("objective", fmt.Sprintf("%q (want %s, %s or %s)", p.Objective, ObjectiveSquaredError, ObjectiveBinary, ObjectiveMulticlass))
+	case p.NumClass < 0 || p.NumClass == 1 || (p.NumClass > 0 && p.Objective != ObjectiveMulticlass):
+		return bad("num_class", p.NumClass)
 	case p.Rounds < 0:
 		return bad("rounds", p.Rounds)
 	case !(p.LearningRate > 0) || !finite(p.LearningRate):
-		return bad("learning rate", p.LearningRate)
+		return bad("learning_rate", p.LearningRate)
 	case p.MaxDepth < 1 || p.MaxDepth > 30:
-		return bad("max depth", p.MaxDepth)
+		return bad("max_depth", p.MaxDepth)
 	case !(p.MinChildWeight >= 0) || !finite(p.MinChildWeight):
-		return bad("min child weight", p.MinChildWeight)
+		return bad("min_child_weight", p.MinChildWeight)
 	case !(p.Alpha >= 0) || !finite(p.Alpha):
 		return bad("alpha", p.Alpha)
 	case !(p.Lambda >= 0) || !finite(p.Lambda):
@@ -77,28 +123,51 @@ func (p GBDTParams) validate() error {
 	case !(p.Gamma >= 0) || !finite(p.Gamma):
 		return bad("gamma", p.Gamma)
 	case p.EarlyStoppingRounds < 0:
-		return bad("early stopping rounds", p.EarlyStoppingRounds)
+		return bad("early_stopping_rounds", p.EarlyStoppingRounds)
+	case !(p.ValidationFraction > 0 && p.ValidationFraction < 1):
+		return bad("validation_fraction", p.ValidationFraction)
 	case !(p.Subsample > 0 && p.Subsample <= 1):
 		return bad("subsample", p.Subsample)
 	case !(p.ColSample > 0 && p.ColSample <= 1):
 		return bad("colsample", p.ColSample)
 	case p.MaxBins < 2 || p.MaxBins > 65535:
-		return bad("max bins", p.MaxBins)
+		return bad("max_bins", p.MaxBins)
 	case p.Workers < 0:
 		return bad("workers", p.Workers)
+	}
+	for i, j := range p.CategoricalFeatures {
+		if j < 0 || j >= nfeat || (i > 0 && p.CategoricalFeatures[i-1] == j) {
+			return bad("categorical_features", p.CategoricalFeatures)
+		}
 	}
 	return nil
 }
 
-// Node is a node of a regression tree. An inner node sends a row left when
-// its value of Feature is ≤ Threshold (absent entries are 0); a leaf has
-// Feature −1 and adds Value (learning rate included) to the prediction.
+// CategorySet is the set of category codes a categorical split sends left,
+// as a bitset: code c is in the set when bit c%64 of word c/64 is 1.
+type CategorySet []uint64
+
+// Has reports whether code c is in the set.
+func (s CategorySet) Has(c int) bool {
+	return c >= 0 && c/64 < len(s) && s[c/64]&(1<<(c%64)) != 0
+}
+
+// Node is a node of a tree. A leaf has Feature −1 and adds Value (learning
+// rate included) to the score. An inner node sends a row left when its value
+// of Feature is ≤ Threshold or, for a categorical split, when the value is a
+// category code in Categories; a missing value (NaN) goes left when
+// MissingLeft. Absent entries of the sparse matrix are 0. Gain is the loss
+// reduction of the split.
 type Node struct {
-	Feature   int     `json:"f"`
-	Threshold float64 `json:"t,omitempty"`
-	Left      int     `json:"l,omitempty"`
-	Right     int     `json:"r,omitempty"`
-	Value     float64 `json:"v,omitempty"`
+	Feature     int         `json:"f"`
+	Threshold   float64     `json:"t,omitempty"`
+	Categorical bool        `json:"cat,omitempty"`
+	Categories  CategorySet `json:"c,omitempty"`
+	MissingLeft bool        `json:"m,omitempty"`
+	Left        int         `json:"l,omitempty"`
+	Right       int         `json:"r,omitempty"`
+	Value       float64     `json:"v,omitempty"`
+	Gain        float64     `json:"g,omitempty"`
 }
 
 // Tree is a regression tree; Nodes[0] is the root.
@@ -106,168 +175,85 @@ type Tree struct {
 	Nodes []Node `json:"nodes"`
 }
 
-// GBDT is a histogram gradient-boosted tree regressor with squared loss, in
-// the manner of XGBoost's hist method and LightGBM. It trains on the CSR
-// matrix directly: absent entries count as 0, each feature is cut into at
-// most MaxBins quantile bins, and histograms are built in parallel over
-// features. For a given seed the trees do not depend on scheduling or on the
+// GBDT is histogram gradient-boosted trees for regression (squared loss) and
+// classification (log-loss, softmax), in the manner of XGBoost's hist method,
+// LightGBM and scikit-learn's HistGradientBoosting. It trains on the CSR
+// matrix directly: absent entries count as 0, NaN entries are missing values
+// that learn their own direction at each split, numeric features are cut
+// into at most MaxBins quantile bins, and CategoricalFeatures get native
+// subset splits. For given inputs and seed the model is the same whatever the
 // number of workers.
 type GBDT struct {
-	Params        GBDTParams    `json:"params"`
-	NumFeatures   int           `json:"num_features"`
-	BaseScore     float64       `json:"base_score"`
-	Trees         []Tree        `json:"trees"`
-	BestIteration int           `json:"best_iteration"` // rounds kept: the best validation round, or all rounds
-	TrainRMSE     []float64     `json:"train_rmse"`     // per round
-	ValRMSE       []float64     `json:"val_rmse,omitempty"`
-	FitDuration   time.Duration `json:"fit_duration_ns"`
+	Params        GBDTParams `json:"params"`
+	NumFeatures   int        `json:"num_features"`
+	NumClass      int        `json:"num_class,omitempty"` // classes (2 for binary); 0 for regression
+	BaseScore     float64    `json:"base_score"`          // starting score (a logit for binary)
+	BaseScores    []float64  `json:"base_scores,omitempty"`
+	Trees         []Tree     `json:"trees"`          // multiclass: round r, class k is Trees[r*NumClass+k]
+	BestIteration int        `json:"best_iteration"` // rounds kept
+	// Metric names the per-round losses: rmse, logloss or mlogloss.
+	Metric    string    `json:"metric"`
+	TrainLoss []float64 `json:"train_loss"`          // per round, on the rows trained on
+	StopLoss  []float64 `json:"stop_loss,omitempty"` // per round, on the held-out training rows (early stopping)
+	ValLoss   []float64 `json:"val_loss,omitempty"`  // per round, on the validation set given to Fit (only scored)
+	// FitDuration is how long Fit took; run metadata, not saved in model files.
+	FitDuration time.Duration `json:"-"`
 }
 
-// NewGBDT returns an unfitted regressor with the parameters (zero Rounds,
+// NewGBDT returns an unfitted model with the parameters (zero Rounds,
 // LearningRate, MaxDepth and MaxBins take their defaults).
 func NewGBDT(p GBDTParams) *GBDT { return &GBDT{Params: p.withDefaults()} }
 
 // Kind returns "gbdt", the model kind in model files.
 func (m *GBDT) Kind() string { return KindGBDT }
 
-// binned is a CSC copy of the training matrix with each entry replaced by its
-// histogram bin.
-type binned struct {
-	n, p    int
-	colPtr  []int
-	rows    []int32
-	bins    []uint16
-	edges   [][]float64 // upper bin edges per feature; the last is +Inf
-	zeroBin []int       // bin of the value 0 per feature
+// outputs is the number of scores per row: the classes for multiclass, else 1.
+func (m *GBDT) outputs() int {
+	if m.Params.Objective == ObjectiveMulticlass {
+		return m.NumClass
+	}
+	return 1
 }
 
-func binMatrix(X *CSR, maxBins int) *binned {
-	n, p := X.Rows, X.Cols
-	b := &binned{n: n, p: p, colPtr: make([]int, p+1), edges: make([][]float64, p), zeroBin: make([]int, p)}
-	for _, j := range X.Indices {
-		b.colPtr[j+1]++
-	}
-	for j := 0; j < p; j++ {
-		b.colPtr[j+1] += b.colPtr[j]
-	}
-	nnz := len(X.Indices)
-	b.rows = make([]int32, nnz)
-	vals := make([]float64, nnz)
-	b.bins = make([]uint16, nnz)
-	next := append([]int(nil), b.colPtr[:p]...)
-	for i := 0; i < n; i++ {
-		for k := X.Indptr[i]; k < X.Indptr[i+1]; k++ {
-			j := X.Indices[k]
-			b.rows[next[j]] = int32(i)
-			vals[next[j]] = X.Data[k]
-			next[j]++
-		}
-	}
-	for j := 0; j < p; j++ {
-		v := vals[b.colPtr[j]:b.colPtr[j+1]]
-		b.edges[j] = binEdges(v, n-len(v), maxBins)
-		e := b.edges[j]
-		for k, x := range v {
-			b.bins[b.colPtr[j]+k] = uint16(sort.SearchFloat64s(e, x))
-		}
-		b.zeroBin[j] = sort.SearchFloat64s(e, 0)
-	}
-	return b
-}
-
-// binEdges returns ascending upper edges (the last +Inf) cutting the values,
-// plus zeros zeros, into at most maxBins bins of about equal counts; each
-// distinct value gets its own bin when there are few enough.
-func binEdges(vals []float64, zeros, maxBins int) []float64 {
-	s := append([]float64(nil), vals...)
-	if zeros > 0 {
-		s = append(s, 0)
-	}
-	sort.Float64s(s)
-	type vc struct {
-		v float64
-		c int
-	}
-	var d []vc
-	for _, x := range s {
-		c := 1
-		if x == 0 && zeros > 0 {
-			c = zeros
-			if len(d) > 0 && d[len(d)-1].v == 0 {
-				d[len(d)-1].c += c
-				continue
+// checkLabels checks classification labels and returns the number of classes.
+func checkLabels(p GBDTParams, y []float64, what string) (int, error) {
+	switch p.Objective {
+	case ObjectiveBinary:
+		for i, v := range y {
+			if v != 0 && v != 1 {
+				return 0, fmt.Errorf("fit: %s row %d is %v; binary labels are 0 and 1: %w", what, i, v, ErrParam)
 			}
 		}
-		if len(d) > 0 && d[len(d)-1].v == x {
-			d[len(d)-1].c += c
-			continue
-		}
-		d = append(d, vc{x, c})
-	}
-	var edges []float64
-	if len(d) <= maxBins {
-		for i := 0; i+1 < len(d); i++ {
-			edges = append(edges, d[i].v+(d[i+1].v-d[i].v)/2)
-		}
-	} else {
-		total := len(vals) + zeros
-		acc, cut := 0, 1
-		for i := 0; i+1 < len(d); i++ {
-			acc += d[i].c
-			if float64(acc) >= float64(cut)*float64(total)/float64(maxBins) {
-				edges = append(edges, d[i].v+(d[i+1].v-d[i].v)/2)
-				for float64(acc) >= float64(cut)*float64(total)/float64(maxBins) {
-					cut++
-				}
-				if len(edges) == maxBins-1 {
-					break
-				}
+		return 2, nil
+	case ObjectiveMulticlass:
+		k := 0
+		for i, v := range y {
+			if v < 0 || v != math.Trunc(v) || v >= maxCategory || (p.NumClass > 0 && int(v) >= p.NumClass) {
+				return 0, fmt.Errorf("fit: %s row %d is %v; multiclass labels are 0, 1, ..., num_class-1: %w", what, i, v, ErrParam)
 			}
+			k = max(k, int(v)+1)
 		}
+		if p.NumClass > 0 {
+			k = p.NumClass
+		}
+		if k < 2 {
+			return 0, fmt.Errorf("fit: %s has one class: %w", what, ErrParam)
+		}
+		return k, nil
 	}
-	return append(edges, math.Inf(1))
+	return 0, nil
 }
 
-type splitCand struct {
-	gain   float64
-	bin    int
-	gl, hl float64
-}
-
-func leafWeight(g, h, alpha, lambda float64) float64 {
-	t := softThreshold(g, alpha)
-	if h+lambda == 0 {
-		return 0
-	}
-	return -t / (h + lambda)
-}
-
-func softThreshold(g, alpha float64) float64 {
-	switch {
-	case g > alpha:
-		return g - alpha
-	case g < -alpha:
-		return g + alpha
-	}
-	return 0
-}
-
-func leafScore(g, h, alpha, lambda float64) float64 {
-	if h+lambda == 0 {
-		return 0
-	}
-	t := softThreshold(g, alpha)
-	return t * t / (h + lambda)
-}
-
-// Fit trains on X, y. Xval and yval (both nil to skip) give the validation
-// set: its RMSE is recorded per round and drives early stopping.
+// Fit trains on X, y. Xval and yval (both nil to skip) are a validation set
+// that is only scored: its loss is recorded per round in ValLoss and has no
+// influence on the model. Early stopping holds out part of the training rows
+// instead (see GBDTParams.EarlyStoppingRounds).
 func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 	p := m.Params.withDefaults()
-	if err := p.validate(); err != nil {
+	if err := checkXY(X, y); err != nil {
 		return err
 	}
-	if err := checkXY(X, y); err != nil {
+	if err := p.validate(X.Cols); err != nil {
 		return err
 	}
 	hasVal := Xval != nil || yval != nil
@@ -287,8 +273,17 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 		if err := checkTarget(yval); err != nil {
 			return fmt.Errorf("fit: validation %w", err)
 		}
-	} else if p.EarlyStoppingRounds > 0 {
-		return fmt.Errorf("fit: early stopping needs a validation set: %w", ErrParam)
+	}
+	nclass, err := checkLabels(p, y, "y")
+	if err != nil {
+		return err
+	}
+	if hasVal && p.Objective != ObjectiveSquaredError {
+		q := p
+		q.NumClass = nclass
+		if _, err := checkLabels(q, yval, "validation y"); err != nil {
+			return err
+		}
 	}
 	start := time.Now()
 	workers := p.Workers
@@ -296,315 +291,258 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	n := X.Rows
-	b := binMatrix(X, p.MaxBins)
-	m.Params = p
-	m.NumFeatures = X.Cols
-	m.Trees = nil
-	m.TrainRMSE, m.ValRMSE = nil, nil
-	base := 0.0
-	for _, v := range y {
-		base += v
+	cat := make([]bool, X.Cols)
+	for _, j := range p.CategoricalFeatures {
+		cat[j] = true
 	}
-	base /= float64(n)
-	m.BaseScore = base
-	pred := make([]float64, n)
-	for i := range pred {
-		pred[i] = base
+	b, err := binRows(X, p.MaxBins, cat)
+	if err != nil {
+		return fmt.Errorf("fit: %w", err)
 	}
-	var vpred []float64
+	// Rows held out for early stopping.
+	var train, held []int32
+	if p.EarlyStoppingRounds > 0 {
+		rng := rand.New(rand.NewPCG(uint64(p.Seed), 0x9e3779b97f4a7c15))
+		for i := 0; i < n; i++ {
+			if rng.Float64() < p.ValidationFraction {
+				held = append(held, int32(i))
+			} else {
+				train = append(train, int32(i))
+			}
+		}
+		if len(held) == 0 || len(train) == 0 {
+			return fmt.Errorf("fit: %d rows are too few to hold out validation_fraction %v for early stopping: %w", n, p.ValidationFraction, ErrParam)
+		}
+	} else {
+		train = make([]int32, n)
+		for i := range train {
+			train[i] = int32(i)
+		}
+	}
+	*m = GBDT{Params: p, NumFeatures: X.Cols}
+	K := 1
+	switch p.Objective {
+	case ObjectiveSquaredError:
+		m.Metric = "rmse"
+		s := 0.0
+		for _, i := range train {
+			s += y[i]
+		}
+		m.BaseScore = s / float64(len(train))
+	case ObjectiveBinary:
+		m.Metric, m.NumClass = "logloss", 2
+		s := 0.0
+		for _, i := range train {
+			s += y[i]
+		}
+		q := math.Min(math.Max(s/float64(len(train)), 1e-6), 1-1e-6)
+		m.BaseScore = math.Log(q / (1 - q))
+	case ObjectiveMulticlass:
+		m.Metric, m.NumClass = "mlogloss", nclass
+		K = nclass
+		cnt := make([]float64, K)
+		for _, i := range train {
+			cnt[int(y[i])]++
+		}
+		m.BaseScores = make([]float64, K)
+		for k := range cnt {
+			m.BaseScores[k] = math.Log(math.Max(cnt[k]/float64(len(train)), 1e-6))
+		}
+	}
+	base := func(k int) float64 {
+		if m.BaseScores != nil {
+			return m.BaseScores[k]
+		}
+		return m.BaseScore
+	}
+	newScores := func(rows int) []float64 {
+		s := make([]float64, rows*K)
+		for i := 0; i < rows; i++ {
+			for k := 0; k < K; k++ {
+				s[i*K+k] = base(k)
+			}
+		}
+		return s
+	}
+	score := newScores(n)
+	var vscore []float64
 	if hasVal {
-		vpred = make([]float64, Xval.Rows)
-		for i := range vpred {
-			vpred[i] = base
+		vscore = newScores(Xval.Rows)
+	}
+	g := &grower{b: b, p: p, workers: workers, grad: make([]float64, n), hess: make([]float64, n),
+		featOK: make([]bool, X.Cols), rows: make([]int32, 0, len(train)), tmp: make([]int32, len(train))}
+	if p.Objective == ObjectiveSquaredError {
+		for i := range g.hess {
+			g.hess[i] = 1
 		}
 	}
-	g := &grower{b: b, p: p, workers: workers, grad: make([]float64, n), sampled: make([]bool, n),
-		nodeOf: make([]int32, n), rowSlot: make([]int32, n), dest: make([]int32, n), destStamp: make([]int32, n)}
+	grads := make([]float64, n*K) // multiclass: per row and class, for the round
+	hesss := make([]float64, n*K)
 	rng := rand.New(rand.NewPCG(uint64(p.Seed), 0x2545f4914f6cdd1d))
-	bestRound, bestVal := 0, math.Inf(1)
-	allFeats := make([]int, X.Cols)
-	for j := range allFeats {
-		allFeats[j] = j
-	}
+	bestRound, bestStop := 0, math.Inf(1)
+	trainIdx := train
 	for round := 1; round <= p.Rounds; round++ {
-		for i := range g.grad {
-			g.grad[i] = pred[i] - y[i]
+		switch p.Objective {
+		case ObjectiveSquaredError:
+			for _, i := range train {
+				g.grad[i] = score[i] - y[i]
+			}
+		case ObjectiveBinary:
+			for _, i := range train {
+				q := sigmoid(score[i])
+				g.grad[i] = q - y[i]
+				g.hess[i] = math.Max(q*(1-q), 1e-16)
+			}
+		case ObjectiveMulticlass:
+			prob := make([]float64, K)
+			for _, i := range train {
+				softmax(score[int(i)*K:int(i)*K+K], prob)
+				for k, q := range prob {
+					t := 0.0
+					if int(y[i]) == k {
+						t = 1
+					}
+					grads[int(i)*K+k] = q - t
+					hesss[int(i)*K+k] = math.Max(q*(1-q), 1e-16)
+				}
+			}
 		}
-		for i := range g.sampled {
-			g.sampled[i] = p.Subsample >= 1 || rng.Float64() < p.Subsample
+		g.rows = g.rows[:0]
+		for _, i := range trainIdx {
+			if p.Subsample >= 1 || rng.Float64() < p.Subsample {
+				g.rows = append(g.rows, i)
+			}
 		}
-		feats := allFeats
-		if p.ColSample < 1 {
-			k := int(math.Ceil(p.ColSample * float64(X.Cols)))
-			feats = rng.Perm(X.Cols)[:k]
-			sort.Ints(feats)
-		}
-		tree := g.grow(feats)
-		for i := range pred {
-			pred[i] += tree.Nodes[g.nodeOf[i]].Value
-		}
-		m.Trees = append(m.Trees, tree)
-		m.TrainRMSE = append(m.TrainRMSE, RMSE(y, pred))
-		if hasVal {
-			parallelRows(Xval.Rows, workers, func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					vpred[i] += tree.predictRow(Xval, i)
+		for k := 0; k < K; k++ {
+			for j := range g.featOK {
+				g.featOK[j] = p.ColSample >= 1
+			}
+			if p.ColSample < 1 {
+				c := int(math.Ceil(p.ColSample * float64(X.Cols)))
+				for _, j := range rng.Perm(X.Cols)[:c] {
+					g.featOK[j] = true
+				}
+			}
+			if K > 1 {
+				for _, i := range train {
+					g.grad[i] = grads[int(i)*K+k]
+					g.hess[i] = hesss[int(i)*K+k]
+				}
+			}
+			tree := g.grow()
+			m.Trees = append(m.Trees, tree)
+			// Sampled rows know their leaf; the others walk the tree.
+			for id, nd := range tree.Nodes {
+				if nd.Feature < 0 {
+					o := g.open[id]
+					for _, r := range g.rows[o.start:o.end] {
+						score[int(r)*K+k] += nd.Value
+					}
+				}
+			}
+			if len(g.rows) < len(train) {
+				in := make([]bool, n)
+				for _, r := range g.rows {
+					in[r] = true
+				}
+				for _, r := range train {
+					if !in[r] {
+						score[int(r)*K+k] += tree.predictRow(X, int(r))
+					}
+				}
+			}
+			parallelRows(len(held), workers, func(lo, hi int) {
+				for _, r := range held[lo:hi] {
+					score[int(r)*K+k] += tree.predictRow(X, int(r))
 				}
 			})
-			r := RMSE(yval, vpred)
-			m.ValRMSE = append(m.ValRMSE, r)
-			if r < bestVal {
-				bestVal, bestRound = r, round
+			if hasVal {
+				parallelRows(Xval.Rows, workers, func(lo, hi int) {
+					for i := lo; i < hi; i++ {
+						vscore[i*K+k] += tree.predictRow(Xval, i)
+					}
+				})
 			}
-			if p.EarlyStoppingRounds > 0 && round-bestRound >= p.EarlyStoppingRounds {
+		}
+		m.TrainLoss = append(m.TrainLoss, lossOf(p.Objective, K, y, score, train))
+		if hasVal {
+			m.ValLoss = append(m.ValLoss, lossOf(p.Objective, K, yval, vscore, nil))
+		}
+		if len(held) > 0 {
+			l := lossOf(p.Objective, K, y, score, held)
+			m.StopLoss = append(m.StopLoss, l)
+			if l < bestStop {
+				bestStop, bestRound = l, round
+			}
+			if round-bestRound >= p.EarlyStoppingRounds {
 				break
 			}
 		}
 	}
-	if hasVal && bestRound > 0 {
-		m.Trees = m.Trees[:bestRound]
+	m.BestIteration = len(m.TrainLoss)
+	if len(held) > 0 && bestRound > 0 {
 		m.BestIteration = bestRound
-	} else {
-		m.BestIteration = len(m.Trees)
+		m.Trees = m.Trees[:bestRound*K]
 	}
 	m.FitDuration = time.Since(start)
 	return nil
 }
 
-// grower builds one tree level by level.
-type grower struct {
-	b       *binned
-	p       GBDTParams
-	workers int
-	grad    []float64
-	sampled []bool
-	nodeOf  []int32 // node of every row (sampled or not)
-	rowSlot []int32 // slot of the row's node among the nodes being split, or −1
-	dest    []int32
-	// destStamp[i] == stamp marks dest[i] as set during the current level.
-	destStamp []int32
-	stamp     int32
-	// per tree
-	nodes []Node
-	nodeG []float64
-	nodeH []float64
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// softmax writes the softmax of s to out.
+func softmax(s, out []float64) {
+	mx := math.Inf(-1)
+	for _, v := range s {
+		mx = math.Max(mx, v)
+	}
+	sum := 0.0
+	for k, v := range s {
+		out[k] = math.Exp(v - mx)
+		sum += out[k]
+	}
+	for k := range out {
+		out[k] /= sum
+	}
 }
 
-func (g *grower) grow(feats []int) Tree {
-	p, b := g.p, g.b
-	n := b.n
-	clear(g.nodeOf)
-	var G, H float64
-	for i := 0; i < n; i++ {
-		if g.sampled[i] {
-			G += g.grad[i]
-			H++
-		}
+// lossOf returns the loss of the scores on the rows (nil = all rows of y):
+// RMSE, log-loss or multinomial log-loss.
+func lossOf(objective string, K int, y, score []float64, rows []int32) float64 {
+	n := len(y)
+	if rows != nil {
+		n = len(rows)
 	}
-	g.nodes = append(g.nodes[:0], Node{Feature: -1})
-	g.nodeG = append(g.nodeG[:0], G)
-	g.nodeH = append(g.nodeH[:0], H)
-	active := []int{0}
-	for depth := 0; depth < p.MaxDepth && len(active) > 0; depth++ {
-		slotOf := make([]int32, len(g.nodes))
-		for i := range slotOf {
-			slotOf[i] = -1
+	if n == 0 {
+		return math.NaN()
+	}
+	prob := make([]float64, K)
+	s := 0.0
+	for t := 0; t < n; t++ {
+		i := t
+		if rows != nil {
+			i = int(rows[t])
 		}
-		for s, id := range active {
-			slotOf[id] = int32(s)
-		}
-		for i := 0; i < n; i++ {
-			if g.sampled[i] {
-				g.rowSlot[i] = slotOf[g.nodeOf[i]]
+		switch objective {
+		case ObjectiveSquaredError:
+			d := score[i] - y[i]
+			s += d * d
+		case ObjectiveBinary:
+			q := math.Min(math.Max(sigmoid(score[i]), 1e-15), 1-1e-15)
+			if y[i] == 1 {
+				s -= math.Log(q)
 			} else {
-				g.rowSlot[i] = -1
+				s -= math.Log(1 - q)
 			}
-		}
-		ns := len(active)
-		best := g.findSplits(feats, active, ns)
-		// Apply the splits.
-		type applied struct {
-			node, feat, bin int
-		}
-		var splits []applied
-		var next []int
-		for s, id := range active {
-			c := best[s]
-			if c.feat < 0 {
-				continue
-			}
-			f := c.feat
-			left, right := len(g.nodes), len(g.nodes)+1
-			g.nodes[id] = Node{Feature: f, Threshold: b.edges[f][c.bin], Left: left, Right: right}
-			gl, hl := c.gl, c.hl
-			gr, hr := g.nodeG[id]-gl, g.nodeH[id]-hl
-			g.nodes = append(g.nodes, Node{Feature: -1}, Node{Feature: -1})
-			g.nodeG = append(g.nodeG, gl, gr)
-			g.nodeH = append(g.nodeH, hl, hr)
-			splits = append(splits, applied{id, f, c.bin})
-			if depth+1 < p.MaxDepth {
-				if hl >= 2*p.MinChildWeight && hl >= 2 {
-					next = append(next, left)
-				}
-				if hr >= 2*p.MinChildWeight && hr >= 2 {
-					next = append(next, right)
-				}
-			}
-		}
-		if len(splits) == 0 {
-			break
-		}
-		// Rows with an entry in the split feature go by their bin; the others
-		// have value 0 and follow the zero bin.
-		g.stamp++
-		zeroChild := make([]int32, len(g.nodes))
-		for i := range zeroChild {
-			zeroChild[i] = -1
-		}
-		for _, sp := range splits {
-			nd := g.nodes[sp.node]
-			zeroChild[sp.node] = int32(nd.Right)
-			if b.zeroBin[sp.feat] <= sp.bin {
-				zeroChild[sp.node] = int32(nd.Left)
-			}
-			rows, bins := b.rows[b.colPtr[sp.feat]:b.colPtr[sp.feat+1]], b.bins[b.colPtr[sp.feat]:b.colPtr[sp.feat+1]]
-			left, right, node, bin, stamp := int32(nd.Left), int32(nd.Right), int32(sp.node), uint16(sp.bin), g.stamp
-			for k, r := range rows {
-				if g.nodeOf[r] != node {
-					continue
-				}
-				g.destStamp[r] = stamp
-				if bins[k] <= bin {
-					g.dest[r] = left
-				} else {
-					g.dest[r] = right
-				}
-			}
-		}
-		nodeOf, dest, destStamp, stamp := g.nodeOf, g.dest[:n], g.destStamp[:n], g.stamp
-		for i := range nodeOf[:n] {
-			zc := zeroChild[nodeOf[i]]
-			if zc < 0 {
-				continue
-			}
-			if destStamp[i] == stamp {
-				nodeOf[i] = dest[i]
-			} else {
-				nodeOf[i] = zc
-			}
-		}
-		active = next
-	}
-	for id := range g.nodes {
-		if g.nodes[id].Feature < 0 {
-			g.nodes[id].Value = p.LearningRate * leafWeight(g.nodeG[id], g.nodeH[id], p.Alpha, p.Lambda)
+		case ObjectiveMulticlass:
+			softmax(score[i*K:i*K+K], prob)
+			s -= math.Log(math.Max(prob[int(y[i])], 1e-15))
 		}
 	}
-	return Tree{Nodes: append([]Node(nil), g.nodes...)}
-}
-
-type nodeSplit struct {
-	feat, bin int
-	gl, hl    float64
-}
-
-// findSplits returns the best split of every active node (feat −1 if none),
-// building histograms in parallel over features. Each feature's histogram is
-// summed in row order by one goroutine and the reduction runs in feature
-// order, so the result does not depend on scheduling.
-func (g *grower) findSplits(feats, active []int, ns int) []nodeSplit {
-	p, b := g.p, g.b
-	cands := make([]splitCand, len(feats)*ns)
-	var nextFeat atomic.Int64
-	var wg sync.WaitGroup
-	workers := min(g.workers, len(feats))
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var hg, hh []float64
-			for {
-				fi := int(nextFeat.Add(1) - 1)
-				if fi >= len(feats) {
-					return
-				}
-				j := feats[fi]
-				nb := len(b.edges[j])
-				size := ns * nb
-				if cap(hg) < size {
-					hg, hh = make([]float64, size), make([]float64, size)
-				}
-				hg, hh = hg[:size], hh[:size]
-				clear(hg)
-				clear(hh)
-				rows, bins := b.rows[b.colPtr[j]:b.colPtr[j+1]], b.bins[b.colPtr[j]:b.colPtr[j+1]]
-				rowSlot, grad := g.rowSlot, g.grad
-				for k, r := range rows {
-					s := rowSlot[r]
-					if s < 0 {
-						continue
-					}
-					at := int(s)*nb + int(bins[k])
-					hg[at] += grad[r]
-					hh[at]++
-				}
-				zb := b.zeroBin[j]
-				for s, id := range active {
-					hgs, hhs := hg[s*nb:(s+1)*nb], hh[s*nb:(s+1)*nb]
-					var sg, sh float64
-					for k := range hgs {
-						sg += hgs[k]
-						sh += hhs[k]
-					}
-					if zh := g.nodeH[id] - sh; zh > 0 {
-						hgs[zb] += g.nodeG[id] - sg
-						hhs[zb] += zh
-					}
-					cands[fi*ns+s] = bestSplit(hgs, hhs, g.nodeG[id], g.nodeH[id], p)
-				}
-			}
-		}()
+	if objective == ObjectiveSquaredError {
+		return math.Sqrt(s / float64(n))
 	}
-	wg.Wait()
-	out := make([]nodeSplit, ns)
-	for s := range out {
-		out[s] = nodeSplit{feat: -1}
-		bestGain := p.Gamma
-		for fi, j := range feats {
-			c := cands[fi*ns+s]
-			if c.bin >= 0 && c.gain > bestGain && c.gain > 1e-12 {
-				bestGain = c.gain
-				out[s] = nodeSplit{feat: j, bin: c.bin, gl: c.gl, hl: c.hl}
-			}
-		}
-	}
-	return out
-}
-
-// bestSplit scans one feature's histogram of one node.
-func bestSplit(hg, hh []float64, G, H float64, p GBDTParams) splitCand {
-	best := splitCand{bin: -1}
-	parent := leafScore(G, H, p.Alpha, p.Lambda)
-	var gl, hl float64
-	for k := 0; k+1 < len(hg); k++ {
-		if hh[k] == 0 {
-			continue
-		}
-		gl += hg[k]
-		hl += hh[k]
-		if hl < p.MinChildWeight {
-			continue
-		}
-		hr := H - hl
-		if hr < p.MinChildWeight || hr <= 0 {
-			break
-		}
-		gain := 0.5 * (leafScore(gl, hl, p.Alpha, p.Lambda) + leafScore(G-gl, hr, p.Alpha, p.Lambda) - parent)
-		if gain > best.gain || best.bin < 0 {
-			best = splitCand{gain: gain, bin: k, gl: gl, hl: hl}
-		}
-	}
-	return best
+	return s / float64(n)
 }
 
 // predictRow walks the tree for row i of X.
@@ -621,7 +559,16 @@ func (t *Tree) predictRow(X *CSR, i int) float64 {
 				break
 			}
 		}
-		if v <= nd.Threshold {
+		var left bool
+		switch {
+		case math.IsNaN(v):
+			left = nd.MissingLeft
+		case nd.Categorical:
+			left = v == math.Trunc(v) && v < maxCategory && nd.Categories.Has(int(v))
+		default:
+			left = v <= nd.Threshold
+		}
+		if left {
 			nd = &t.Nodes[nd.Left]
 		} else {
 			nd = &t.Nodes[nd.Right]
@@ -630,8 +577,10 @@ func (t *Tree) predictRow(X *CSR, i int) float64 {
 	return nd.Value
 }
 
-// Predict returns the base score plus the sum of the kept trees for each row.
-func (m *GBDT) Predict(X *CSR) ([]float64, error) {
+// PredictMargin returns the raw scores: the base score plus the sum of the
+// kept trees, one per row (regression, binary: the logit) or NumClass per row
+// for multiclass (row-major).
+func (m *GBDT) PredictMargin(X *CSR) ([]float64, error) {
 	if m.Trees == nil && m.NumFeatures == 0 {
 		return nil, fmt.Errorf("predict: gbdt: %w", ErrNotFitted)
 	}
@@ -644,21 +593,101 @@ func (m *GBDT) Predict(X *CSR) ([]float64, error) {
 	if err := X.Validate(); err != nil {
 		return nil, fmt.Errorf("predict: X: %w", err)
 	}
-	out := make([]float64, X.Rows)
+	K := m.outputs()
+	out := make([]float64, X.Rows*K)
 	workers := m.Params.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	parallelRows(X.Rows, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s := m.BaseScore
-			for t := range m.Trees {
-				s += m.Trees[t].predictRow(X, i)
+			for k := 0; k < K; k++ {
+				s := m.BaseScore
+				if m.BaseScores != nil {
+					s = m.BaseScores[k]
+				}
+				for t := k; t < len(m.Trees); t += K {
+					s += m.Trees[t].predictRow(X, i)
+				}
+				out[i*K+k] = s
 			}
-			out[i] = s
 		}
 	})
 	return out, nil
+}
+
+// Predict returns one prediction per row: the value for regression, the
+// class (0 or 1, at probability 0.5) for binary, the most probable class for
+// multiclass. PredictProba gives the probabilities.
+func (m *GBDT) Predict(X *CSR) ([]float64, error) {
+	s, err := m.PredictMargin(X)
+	if err != nil {
+		return nil, err
+	}
+	switch m.Params.Objective {
+	case ObjectiveBinary:
+		for i, v := range s {
+			s[i] = 0
+			if v >= 0 {
+				s[i] = 1
+			}
+		}
+	case ObjectiveMulticlass:
+		K := m.NumClass
+		out := make([]float64, X.Rows)
+		for i := range out {
+			best := 0
+			for k := 1; k < K; k++ {
+				if s[i*K+k] > s[i*K+best] {
+					best = k
+				}
+			}
+			out[i] = float64(best)
+		}
+		return out, nil
+	}
+	return s, nil
+}
+
+// PredictProba returns the class probabilities of a classifier, one row per
+// row of X and one column per class (two for binary: P(0), P(1)); each row
+// sums to 1.
+func (m *GBDT) PredictProba(X *CSR) ([][]float64, error) {
+	if m.Params.Objective != ObjectiveBinary && m.Params.Objective != ObjectiveMulticlass {
+		return nil, fmt.Errorf("predict proba: objective %q is not a classifier: %w", m.Params.Objective, ErrParam)
+	}
+	s, err := m.PredictMargin(X)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]float64, X.Rows)
+	if m.Params.Objective == ObjectiveBinary {
+		for i, v := range s {
+			q := sigmoid(v)
+			out[i] = []float64{1 - q, q}
+		}
+		return out, nil
+	}
+	K := m.NumClass
+	for i := range out {
+		out[i] = make([]float64, K)
+		softmax(s[i*K:i*K+K], out[i])
+	}
+	return out, nil
+}
+
+// FeatureGain returns the total gain of the splits on each feature over the
+// kept trees (XGBoost's "total_gain"), indexed like the matrix columns.
+func (m *GBDT) FeatureGain() []float64 {
+	out := make([]float64, m.NumFeatures)
+	for _, t := range m.Trees {
+		for _, nd := range t.Nodes {
+			if nd.Feature >= 0 && nd.Feature < len(out) {
+				out[nd.Feature] += nd.Gain
+			}
+		}
+	}
+	return out
 }
 
 // parallelRows runs fn over [0,n) split into contiguous chunks.
@@ -680,8 +709,12 @@ func parallelRows(n, workers int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// validate checks that the trees only reference existing nodes and features.
+// validateTrees checks that the trees only reference existing nodes and
+// features, and that the class layout fits.
 func (m *GBDT) validateTrees() error {
+	if m.Params.Objective == ObjectiveMulticlass && (m.NumClass < 2 || len(m.BaseScores) != m.NumClass || len(m.Trees)%m.NumClass != 0) {
+		return fmt.Errorf("multiclass model of %d classes with %d base scores and %d trees: %w", m.NumClass, len(m.BaseScores), len(m.Trees), ErrFormat)
+	}
 	for ti, t := range m.Trees {
 		if len(t.Nodes) == 0 {
 			return fmt.Errorf("tree %d has no nodes: %w", ti, ErrFormat)

@@ -70,14 +70,14 @@ func TestGBDT_LearnsStructure(t *testing.T) {
 				t.Fatal(err)
 			}
 			gv, lv := RMSE(yv, gp), RMSE(yv, lp)
-			t.Logf("val RMSE: gbdt %.4f (best %d of %d rounds), linear %.4f", gv, m.BestIteration, len(m.ValRMSE), lv)
+			t.Logf("val RMSE: gbdt %.4f (best %d of %d rounds), linear %.4f", gv, m.BestIteration, len(m.ValLoss), lv)
 			if gv > tt.maxVal || gv >= lv {
 				t.Errorf("gbdt val RMSE %.4f, want < %.2f and < linear %.4f", gv, tt.maxVal, lv)
 			}
-			if m.BestIteration != len(m.Trees) || math.Abs(m.ValRMSE[m.BestIteration-1]-gv) > 1e-9 {
-				t.Errorf("best iteration %d, %d trees, recorded %.6f, predicted %.6f", m.BestIteration, len(m.Trees), m.ValRMSE[m.BestIteration-1], gv)
+			if m.BestIteration != len(m.Trees) || math.Abs(m.ValLoss[m.BestIteration-1]-gv) > 1e-9 {
+				t.Errorf("best iteration %d, %d trees, recorded %.6f, predicted %.6f", m.BestIteration, len(m.Trees), m.ValLoss[m.BestIteration-1], gv)
 			}
-			if tt.params.EarlyStoppingRounds > 0 && len(m.ValRMSE) == tt.params.Rounds {
+			if tt.params.EarlyStoppingRounds > 0 && len(m.StopLoss) == tt.params.Rounds {
 				t.Errorf("early stopping did not stop in %d rounds", tt.params.Rounds)
 			}
 		})
@@ -97,7 +97,7 @@ func TestGBDT_DeterministicAcrossWorkers(t *testing.T) {
 			first = m
 			continue
 		}
-		if !reflect.DeepEqual(first.Trees, m.Trees) || !reflect.DeepEqual(first.TrainRMSE, m.TrainRMSE) {
+		if !reflect.DeepEqual(first.Trees, m.Trees) || !reflect.DeepEqual(first.TrainLoss, m.TrainLoss) {
 			t.Fatalf("trees with %d workers differ from 1 worker", w)
 		}
 	}
@@ -151,9 +151,23 @@ func TestGBDT_BadInput(t *testing.T) {
 		}, ErrNotFinite},
 		{"validation with other features", func() error { return NewGBDT(GBDTParams{}).Fit(X, y, narrow, []float64{1}) }, ErrShape},
 		{"validation X without y", func() error { return NewGBDT(GBDTParams{}).Fit(X, y, X, nil) }, ErrEmpty},
-		{"early stopping without validation", func() error {
-			return NewGBDT(GBDTParams{EarlyStoppingRounds: 3}).Fit(X, y, nil, nil)
+		{"early stopping on too few rows", func() error {
+			few, _ := X.SelectRows([]int{0, 1})
+			return NewGBDT(GBDTParams{EarlyStoppingRounds: 3}).Fit(few, y[:2], nil, nil)
 		}, ErrParam},
+		{"validation fraction 1", func() error {
+			return NewGBDT(GBDTParams{EarlyStoppingRounds: 3, ValidationFraction: 1}).Fit(X, y, nil, nil)
+		}, ErrParam},
+		{"binary labels not 0/1", func() error {
+			return NewGBDT(GBDTParams{Objective: ObjectiveBinary}).Fit(X, y, nil, nil)
+		}, ErrParam},
+		{"categorical feature out of range", func() error {
+			return NewGBDT(GBDTParams{CategoricalFeatures: []int{99}}).Fit(X, y, nil, nil)
+		}, ErrParam},
+		{"categorical feature not a code", func() error {
+			return NewGBDT(GBDTParams{CategoricalFeatures: []int{0}}).Fit(X, y, nil, nil)
+		}, ErrParam},
+		{"unknown objective", func() error { return NewGBDT(GBDTParams{Objective: "poisson"}).Fit(X, y, nil, nil) }, ErrParam},
 		{"subsample above 1", func() error { return NewGBDT(GBDTParams{Subsample: 1.5}).Fit(X, y, nil, nil) }, ErrParam},
 		{"negative lambda", func() error { return NewGBDT(GBDTParams{Lambda: -1}).Fit(X, y, nil, nil) }, ErrParam},
 		{"predict before fit", func() error { _, err := NewGBDT(GBDTParams{}).Predict(X); return err }, ErrNotFitted},

@@ -48,6 +48,9 @@ type LinearRegression struct {
 	Coef      []float64 `json:"coef"`
 	Intercept float64   `json:"intercept"`
 	Info      SolveInfo `json:"info"`
+	// Warnings says what Fit noticed but went on with, such as missing
+	// values (NaN) counted as zeros; blocks should log them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SolveInfo describes how a Fit went.
@@ -56,7 +59,7 @@ type SolveInfo struct {
 	Iterations int           `json:"iterations"` // CG or refinement iterations
 	GradNorm   float64       `json:"grad_norm"`  // final ‖gradient‖ / ‖gradient at zero‖, column-scaled
 	Ridge      float64       `json:"ridge"`      // tiny ridge used by the Cholesky factor
-	Duration   time.Duration `json:"duration_ns"`
+	Duration   time.Duration `json:"-"`          // run metadata, not saved in model files
 }
 
 // NewLinearRegression returns ordinary least squares with an intercept.
@@ -205,6 +208,11 @@ func (m *LinearRegression) Fit(X *CSR, y []float64) error {
 	if tol <= 0 {
 		tol = 1e-10
 	}
+	m.Warnings = nil
+	X, nulls := X.nanAsZero()
+	if nulls > 0 {
+		m.Warnings = append(m.Warnings, fmt.Sprintf("%d missing values (NaN) in X counted as 0; impute them, or use boosted trees, which learn a direction for them", nulls))
+	}
 	start := time.Now()
 	pr := newLSProblem(X, y, m.Alpha)
 	var z []float64
@@ -252,6 +260,7 @@ func (m *LinearRegression) Predict(X *CSR) ([]float64, error) {
 	if err := X.Validate(); err != nil {
 		return nil, fmt.Errorf("predict: X: %w", err)
 	}
+	X, _ = X.nanAsZero()
 	out := make([]float64, X.Rows)
 	X.mulVec(m.Coef, out)
 	for i := range out {

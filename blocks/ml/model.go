@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"sort"
-	"time"
 
 	"github.com/golemlabs/golem/blocks/frame"
 	"github.com/golemlabs/golem/internal/atomicfile"
@@ -24,7 +23,7 @@ const (
 // FormatVersion and refuses newer ones.
 const (
 	FormatName    = "golem-model"
-	FormatVersion = 1
+	FormatVersion = 2
 )
 
 // Model is a fitted regressor: *LinearRegression or *GBDT.
@@ -42,20 +41,21 @@ func Predict(m Model, X *CSR) ([]float64, error) {
 }
 
 // Bundle is what a model file holds: a fitted model, the encoder that
-// produced its features, and a description of how it was trained.
+// produced its features, and a description of how it was trained. It holds
+// no run metadata (times, durations): the same inputs give the same file,
+// byte for byte, and when a model was trained is the run history's business.
 type Bundle struct {
-	Model     Model
-	Encoder   *DictVectorizer
-	Target    string             // name of the predicted column, e.g. "duration"
-	Metrics   map[string]float64 // e.g. "train_rmse", "val_rmse"
-	Training  map[string]any     // free-form: months, rows, source, ...
-	CreatedAt time.Time
+	Model    Model
+	Encoder  *DictVectorizer
+	Target   string             // name of the predicted column, e.g. "duration"
+	Metrics  map[string]float64 // e.g. "train_rmse", "val_rmse"
+	Training map[string]any     // free-form: months, rows, source, ...
 }
 
-// NewBundle returns a bundle of the model and its encoder, created now.
+// NewBundle returns a bundle of the model and its encoder.
 func NewBundle(m Model, enc *DictVectorizer, target string) *Bundle {
 	return &Bundle{Model: m, Encoder: enc, Target: target, Metrics: map[string]float64{},
-		Training: map[string]any{}, CreatedAt: time.Now().UTC().Truncate(time.Second)}
+		Training: map[string]any{}}
 }
 
 // Predict encodes the frame with the bundle's encoder and predicts.
@@ -86,26 +86,29 @@ type linearState struct {
 
 type gbdtState struct {
 	NumFeatures   int       `json:"num_features"`
+	NumClass      int       `json:"num_class,omitempty"`
 	BaseScore     float64   `json:"base_score"`
+	BaseScores    []float64 `json:"base_scores,omitempty"`
 	BestIteration int       `json:"best_iteration"`
-	TrainRMSE     []float64 `json:"train_rmse,omitempty"`
-	ValRMSE       []float64 `json:"val_rmse,omitempty"`
+	Metric        string    `json:"metric,omitempty"`
+	TrainLoss     []float64 `json:"train_loss,omitempty"`
+	StopLoss      []float64 `json:"stop_loss,omitempty"`
+	ValLoss       []float64 `json:"val_loss,omitempty"`
 	Trees         []Tree    `json:"trees"`
 }
 
 // document is the JSON layout of a model file.
 type document struct {
-	Format    string             `json:"format"`
-	Version   int                `json:"version"`
-	Kind      string             `json:"kind"`
-	CreatedAt time.Time          `json:"created_at"`
-	Target    string             `json:"target,omitempty"`
-	Params    json.RawMessage    `json:"params"`
-	Linear    *linearState       `json:"linear,omitempty"`
-	GBDT      *gbdtState         `json:"gbdt,omitempty"`
-	Encoder   *DictVectorizer    `json:"encoder"`
-	Metrics   map[string]float64 `json:"metrics,omitempty"`
-	Training  map[string]any     `json:"training,omitempty"`
+	Format   string             `json:"format"`
+	Version  int                `json:"version"`
+	Kind     string             `json:"kind"`
+	Target   string             `json:"target,omitempty"`
+	Params   json.RawMessage    `json:"params"`
+	Linear   *linearState       `json:"linear,omitempty"`
+	GBDT     *gbdtState         `json:"gbdt,omitempty"`
+	Encoder  *DictVectorizer    `json:"encoder"`
+	Metrics  map[string]float64 `json:"metrics,omitempty"`
+	Training map[string]any     `json:"training,omitempty"`
 }
 
 // MarshalJSON writes the bundle as a model document (the layout of SaveModel).
@@ -118,7 +121,7 @@ func (b *Bundle) MarshalJSON() ([]byte, error) {
 			return nil, fmt.Errorf("metric %q is %v: %w", k, v, ErrNotFinite)
 		}
 	}
-	d := document{Format: FormatName, Version: FormatVersion, Kind: b.Model.Kind(), CreatedAt: b.CreatedAt,
+	d := document{Format: FormatName, Version: FormatVersion, Kind: b.Model.Kind(),
 		Target: b.Target, Encoder: b.Encoder, Metrics: b.Metrics, Training: b.Training}
 	var params any
 	switch m := b.Model.(type) {
@@ -133,8 +136,9 @@ func (b *Bundle) MarshalJSON() ([]byte, error) {
 		}
 	case *GBDT:
 		params = m.Params
-		d.GBDT = &gbdtState{NumFeatures: m.NumFeatures, BaseScore: m.BaseScore, BestIteration: m.BestIteration,
-			TrainRMSE: m.TrainRMSE, ValRMSE: m.ValRMSE, Trees: m.Trees}
+		d.GBDT = &gbdtState{NumFeatures: m.NumFeatures, NumClass: m.NumClass, BaseScore: m.BaseScore,
+			BaseScores: m.BaseScores, BestIteration: m.BestIteration, Metric: m.Metric,
+			TrainLoss: m.TrainLoss, StopLoss: m.StopLoss, ValLoss: m.ValLoss, Trees: m.Trees}
 		if m.NumFeatures != b.Encoder.NumFeatures() {
 			return nil, fmt.Errorf("model has %d features, encoder %d: %w", m.NumFeatures, b.Encoder.NumFeatures(), ErrShape)
 		}
@@ -175,7 +179,7 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 	if d.Encoder == nil || d.Encoder.columns == nil {
 		return fmt.Errorf("no encoder: %w", ErrFormat)
 	}
-	out := Bundle{Encoder: d.Encoder, Target: d.Target, Metrics: d.Metrics, Training: d.Training, CreatedAt: d.CreatedAt}
+	out := Bundle{Encoder: d.Encoder, Target: d.Target, Metrics: d.Metrics, Training: d.Training}
 	nf := d.Encoder.NumFeatures()
 	switch d.Kind {
 	case KindLinear:
@@ -199,8 +203,13 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 		if err := json.Unmarshal(d.Params, &p); err != nil {
 			return fmt.Errorf("params: %v: %w", err, ErrFormat)
 		}
-		m := &GBDT{Params: p, NumFeatures: d.GBDT.NumFeatures, BaseScore: d.GBDT.BaseScore, Trees: d.GBDT.Trees,
-			BestIteration: d.GBDT.BestIteration, TrainRMSE: d.GBDT.TrainRMSE, ValRMSE: d.GBDT.ValRMSE}
+		p = p.withDefaults()
+		m := &GBDT{Params: p, NumFeatures: d.GBDT.NumFeatures, NumClass: d.GBDT.NumClass, BaseScore: d.GBDT.BaseScore,
+			BaseScores: d.GBDT.BaseScores, Trees: d.GBDT.Trees, BestIteration: d.GBDT.BestIteration, Metric: d.GBDT.Metric,
+			TrainLoss: d.GBDT.TrainLoss, StopLoss: d.GBDT.StopLoss, ValLoss: d.GBDT.ValLoss}
+		if err := p.validate(m.NumFeatures); err != nil {
+			return fmt.Errorf("params: %v: %w", err, ErrFormat)
+		}
 		if m.NumFeatures != nf {
 			return fmt.Errorf("model of %d features, encoder of %d: %w", m.NumFeatures, nf, ErrFormat)
 		}
@@ -223,9 +232,6 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 func SaveModel(path string, b *Bundle) error {
 	if b == nil {
 		return fmt.Errorf("save model %q: nil bundle: %w", path, ErrNotFitted)
-	}
-	if b.CreatedAt.IsZero() {
-		b.CreatedAt = time.Now().UTC().Truncate(time.Second)
 	}
 	data, err := json.MarshalIndent(b, "", " ")
 	if err != nil {
@@ -254,7 +260,6 @@ func LoadModel(path string) (*Bundle, error) {
 	}
 	return &b, nil
 }
-
 
 func sortedKeys(m map[string]float64) []string {
 	keys := make([]string, 0, len(m))

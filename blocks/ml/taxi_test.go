@@ -303,9 +303,9 @@ func TestTaxi_GBDTBeatsLinear(t *testing.T) {
 		t.Fatal(err)
 	}
 	gbVal := RMSE(td.yval, gpred)
-	t.Logf("val RMSE 2023-02: linear %.4f, GBDT %.4f (best iteration %d of %d, fit %v)", linVal, gbVal, m.BestIteration, len(m.ValRMSE), m.FitDuration)
-	if math.Abs(gbVal-m.ValRMSE[m.BestIteration-1]) > 1e-9 {
-		t.Errorf("recorded val RMSE %.6f at the best iteration, Predict gives %.6f", m.ValRMSE[m.BestIteration-1], gbVal)
+	t.Logf("val RMSE 2023-02: linear %.4f, GBDT %.4f (best iteration %d of %d, fit %v)", linVal, gbVal, m.BestIteration, len(m.ValLoss), m.FitDuration)
+	if math.Abs(gbVal-m.ValLoss[m.BestIteration-1]) > 1e-9 {
+		t.Errorf("recorded val RMSE %.6f at the best iteration, Predict gives %.6f", m.ValLoss[m.BestIteration-1], gbVal)
 	}
 	if gbVal >= linVal {
 		t.Errorf("GBDT val RMSE %.4f does not beat linear %.4f", gbVal, linVal)
