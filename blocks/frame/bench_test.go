@@ -143,3 +143,39 @@ func BenchmarkAsString_Year(b *testing.B) {
 		s.AsString()
 	}
 }
+
+// zones is a 265-row lookup table shaped like the taxi zone lookup
+// (LocationID, Borough, Zone).
+func zones() *Frame {
+	ids := make([]int64, 265)
+	boroughs := make([]string, 265)
+	names := make([]string, 265)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+		boroughs[i] = [...]string{"Manhattan", "Brooklyn", "Queens", "Bronx", "Staten Island"}[i%5]
+		names[i] = "zone " + NewInts("", []int64{ids[i]}).Strings()[0]
+	}
+	return MustNew(NewInts("PULocationID", ids), NewStrings("Borough", boroughs), NewStrings("Zone", names))
+}
+
+// BenchmarkJoin_Year joins the 2023 trips kept by prepare (753k) with a
+// 265-row zone table on PULocationID.
+func BenchmarkJoin_Year(b *testing.B) {
+	f, err := ReadParquet(year2023(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f = prepare(f)
+	z := zones()
+	for _, how := range []string{"inner", "left"} {
+		b.Run(how, func(b *testing.B) {
+			b.ReportAllocs()
+			var out *Frame
+			for b.Loop() {
+				out = f.Join(z, how, "PULocationID")
+			}
+			b.ReportMetric(float64(f.NumRows()), "rows")
+			b.ReportMetric(float64(out.NumRows()), "out_rows")
+		})
+	}
+}

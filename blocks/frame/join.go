@@ -104,12 +104,24 @@ func (f *Frame) JoinWith(right *Frame, opts JoinOptions) *Frame {
 		names[name] = true
 		out = append(out, s.Rename(name))
 	}
+	// A lookup join (each left row matched at most once, in order) keeps
+	// the left columns as they are.
+	identity := len(li) == f.rows
+	for k, i := range li {
+		if i != k {
+			identity = false
+			break
+		}
+	}
 	for _, c := range f.cols {
 		name := c.name
 		if _, isKey := leftKeyPos[name]; !isKey && rightNames[name] {
 			name += suffix[0]
 		}
-		s := c.takeOrNull(li)
+		s := c
+		if !identity {
+			s = c.takeOrNull(li)
+		}
 		if k, isKey := leftKeyPos[c.name]; isKey && how == "outer" {
 			s = coalesceKey(s, rkeys[k].takeOrNull(ri), li)
 		}
