@@ -22,14 +22,25 @@ func specFromProject(c projects.ChartSpec) chart.Spec {
 	case string:
 		s.Sample, _ = strconv.Atoi(v)
 	}
+	switch v := c.Extra["quantile"].(type) {
+	case float64:
+		s.Quantile = v
+	case int:
+		s.Quantile = float64(v)
+	case string:
+		s.Quantile, _ = strconv.ParseFloat(v, 64)
+	}
 	return s
 }
 
 // specToProject is the inverse of specFromProject.
 func specToProject(s chart.Spec) projects.ChartSpec {
 	c := projects.ChartSpec{Name: s.Name, Type: s.Type, Column: s.Column, Bins: s.Bins, X: s.X, Y: s.Y, Agg: s.Agg, Interval: s.Interval, Top: s.Top}
-	if s.Sort != "" || s.Sample != 0 {
+	if s.Sort != "" || s.Sample != 0 || s.Quantile != 0 {
 		c.Extra = map[string]any{}
+		if s.Quantile != 0 {
+			c.Extra["quantile"] = s.Quantile
+		}
 		if s.Sort != "" {
 			c.Extra["sort"] = s.Sort
 		}

@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
+
+	"github.com/golemlabs/golem/blocks/frame"
 )
 
 // Bins is a histogram: Counts[i] counts the values in [Edges[i], Edges[i+1]);
@@ -61,87 +64,7 @@ func histogram(vals []float64, n int) Bins {
 	return Bins{Edges: edges, Counts: counts, Skipped: skipped}
 }
 
-const (
-	microsPerMinute = 60 * 1_000_000
-	microsPerHour   = 60 * microsPerMinute
-	microsPerDay    = 24 * microsPerHour
-)
-
-// floorDiv divides rounding towards minus infinity.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-// bucketKey returns the ordinal of the interval holding the timestamp us
-// (microseconds since the epoch, naive wall clock). Weeks start on Monday.
-func bucketKey(us int64, interval string) int64 {
-	switch interval {
-	case "minute":
-		return floorDiv(us, microsPerMinute)
-	case "hour":
-		return floorDiv(us, microsPerHour)
-	case "week":
-		return floorDiv(floorDiv(us, microsPerDay)+3, 7) // 1970-01-01 was a Thursday
-	case "month":
-		y, m, _ := civil(floorDiv(us, microsPerDay))
-		return y*12 + m - 1
-	}
-	return floorDiv(us, microsPerDay)
-}
-
-// bucketStart returns the first microsecond of bucket key.
-func bucketStart(key int64, interval string) int64 {
-	switch interval {
-	case "minute":
-		return key * microsPerMinute
-	case "hour":
-		return key * microsPerHour
-	case "week":
-		return (key*7 - 3) * microsPerDay
-	case "month":
-		return daysFromCivil(floorDiv(key, 12), key-floorDiv(key, 12)*12+1, 1) * microsPerDay
-	}
-	return key * microsPerDay
-}
-
-// civil converts days since 1970-01-01 to a proleptic Gregorian date
-// (Howard Hinnant's algorithm).
-func civil(z int64) (y, m, d int64) {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	if mp < 10 {
-		m = mp + 3
-	} else {
-		m = mp - 9
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
-}
-
-// daysFromCivil is the inverse of civil.
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
+const microsPerMinute = 60 * 1_000_000
 
 // Buckets is a time series: Values[i] aggregates the rows whose timestamp
 // falls in the interval starting at Starts[i] (microseconds). NaN marks an
@@ -155,108 +78,61 @@ type Buckets struct {
 // shown as 0); wider series list only the non-empty intervals.
 const maxDense = 5000
 
-// timeBuckets aggregates y (or counts rows when agg is count) per interval of
-// the timestamps ts; valid marks non-null timestamps (nil: all valid).
-func timeBuckets(ts []int64, valid []bool, y []float64, interval, agg string) Buckets {
-	first, last := int64(math.MaxInt64), int64(math.MinInt64)
-	keys := make([]int64, len(ts))
-	for i, us := range ts {
-		if valid != nil && !valid[i] {
-			continue
-		}
-		k := bucketKey(us, interval)
-		keys[i] = k
-		first = min(first, k)
-		last = max(last, k)
+// minInterval is the shortest length of each interval, in microseconds.
+var minInterval = map[string]int64{"minute": 60e6, "hour": 3600e6, "day": 86400e6, "week": 7 * 86400e6, "month": 28 * 86400e6}
+
+// timeBuckets aggregates y (nil when agg is count) per interval of the
+// timestamps x, with frame's Truncate and GroupBy. Counts and sums fill
+// empty intervals with 0 when the span is at most maxDense intervals; other
+// aggregates list the non-empty intervals only.
+func timeBuckets(x, y *frame.Series, interval, agg string, q float64) Buckets {
+	f := frame.MustNew(x.Truncate(interval).Rename("t"))
+	if y != nil {
+		f = f.With("y", y)
 	}
-	if first > last {
+	g := aggregate(f.DropNulls("t"), "t", agg, q)
+	if g.NumRows() == 0 {
 		return Buckets{}
 	}
-	acc := newAccumulator(agg, y)
-	span := last - first + 1
-	if span <= 1<<20 {
-		counts := make([]int64, span)
-		sums := make([]float64, span)
-		ns := make([]int64, span)
-		for i, k := range keys {
-			if valid != nil && !valid[i] {
-				continue
-			}
-			acc.add(k-first, i, counts, sums, ns)
+	starts := g.Col("t").Ints()
+	if agg == "count" || agg == "sum" {
+		first, last := starts[0], starts[len(starts)-1]
+		if (last-first)/minInterval[interval] < maxDense {
+			all := frame.MustNew(frame.DateRange(time.UnixMicro(first).UTC(), time.UnixMicro(last).UTC(), interval).Rename("t"))
+			g = all.Join(g, "left", "t")
+			g = g.With("value", g.Col("value").FillNull(0))
+			starts = g.Col("t").Ints()
 		}
-		var out Buckets
-		for j := int64(0); j < span; j++ {
-			if counts[j] == 0 && (span > maxDense || agg == "mean") {
-				continue
-			}
-			out.Starts = append(out.Starts, bucketStart(first+j, interval))
-			out.Values = append(out.Values, acc.value(counts[j], sums[j], ns[j]))
-		}
-		return out
 	}
-	// A very wide span (minutes over decades): aggregate sparsely.
-	pos := map[int64]int64{}
-	var order []int64
-	var counts []int64
-	var sums []float64
-	var ns []int64
-	for i, k := range keys {
-		if valid != nil && !valid[i] {
-			continue
-		}
-		j, ok := pos[k]
-		if !ok {
-			j = int64(len(order))
-			pos[k] = j
-			order = append(order, k)
-			counts, sums, ns = append(counts, 0), append(sums, 0), append(ns, 0)
-		}
-		acc.add(j, i, counts, sums, ns)
-	}
-	perm := make([]int, len(order))
-	for i := range perm {
-		perm[i] = i
-	}
-	slices.SortFunc(perm, func(a, b int) int { return cmp.Compare(order[a], order[b]) })
-	var out Buckets
-	for _, j := range perm {
-		out.Starts = append(out.Starts, bucketStart(order[j], interval))
-		out.Values = append(out.Values, acc.value(counts[j], sums[j], ns[j]))
-	}
-	return out
+	return Buckets{Starts: starts, Values: g.Col("value").Floats()}
 }
 
-// accumulator folds rows into count/sum/n cells for one aggregate.
-type accumulator struct {
-	agg string
-	y   []float64
-}
-
-func newAccumulator(agg string, y []float64) accumulator { return accumulator{agg: agg, y: y} }
-
-// add folds row i into cell j.
-func (a accumulator) add(j int64, i int, counts []int64, sums []float64, ns []int64) {
-	counts[j]++
-	if a.y != nil {
-		if v := a.y[i]; !math.IsNaN(v) {
-			sums[j] += v
-			ns[j]++
+// aggregate groups f by key with frame's GroupBy: columns key, "count"
+// (rows), "sum" and "n" (sum and number of the non-null y values, when f
+// has a column y) and "value", the aggregate agg of y (q for a quantile).
+func aggregate(f *frame.Frame, key, agg string, q float64) *frame.Frame {
+	aggs := []frame.Agg{frame.Count()}
+	if f.Has("y") {
+		f = f.With("n", f.Col("y").NotNa().AsInt())
+		aggs = append(aggs, frame.Sum("y").As("sum"), frame.Sum("n").As("n"))
+		switch agg {
+		case "mean":
+			aggs = append(aggs, frame.Mean("y").As("value"))
+		case "median":
+			aggs = append(aggs, frame.Median("y").As("value"))
+		case "quantile":
+			aggs = append(aggs, frame.Quantile("y", q).As("value"))
 		}
 	}
-}
-
-// value is the aggregate of one cell.
-func (a accumulator) value(count int64, sum float64, n int64) float64 {
-	switch a.agg {
-	case "sum":
-		return sum
-	case "mean":
-		if n == 0 {
-			return math.NaN()
-		}
-		return sum / float64(n)
+	g := f.GroupBy(key).Agg(aggs...)
+	switch {
+	case g.Has("value"):
+	case agg == "sum" && g.Has("sum"):
+		g = g.With("value", g.Col("sum").AsFloat())
+	default:
+		g = g.With("value", g.Col("count").AsFloat())
 	}
-	return float64(count)
+	return g
 }
 
 // Group is one group of a bar, line, pie or box chart.
@@ -267,6 +143,8 @@ type Group struct {
 	Sum   float64 // sum of the non-null y values
 	N     int64   // non-null y values
 	Value float64 // the aggregate
+
+	raw any // the key value (nil for the null group), as frame's Series.Value gives it
 }
 
 // groupOrder sorts groups: "desc"/"asc" by value (ties by label), "label" by
@@ -320,48 +198,28 @@ type Box struct {
 	N, Outliers               int
 }
 
-// boxOf summarises the finite values of vals; it sorts vals in place.
-func boxOf(label string, vals []float64) Box {
-	vals = slices.DeleteFunc(vals, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) })
-	b := Box{Label: label, N: len(vals)}
-	if len(vals) == 0 {
+// boxOf summarises the non-null values of vals with frame's quantiles.
+func boxOf(label string, vals *frame.Series) Box {
+	b := Box{Label: label, N: vals.Count()}
+	if b.N == 0 {
 		return b
 	}
-	slices.Sort(vals)
-	b.Q1, b.Median, b.Q3 = quantile(vals, 0.25), quantile(vals, 0.5), quantile(vals, 0.75)
+	q := vals.Quantiles(0.25, 0.5, 0.75)
+	b.Q1, b.Median, b.Q3 = q[0], q[1], q[2]
 	iqr := b.Q3 - b.Q1
-	lo, hi := b.Q1-1.5*iqr, b.Q3+1.5*iqr
-	b.Low, b.High = b.Q1, b.Q3
-	for _, v := range vals {
-		if v >= lo {
-			b.Low = v
-			break
-		}
-	}
-	for i := len(vals) - 1; i >= 0; i-- {
-		if vals[i] <= hi {
-			b.High = vals[i]
-			break
-		}
-	}
-	for _, v := range vals {
-		if v < lo || v > hi {
-			b.Outliers++
-		}
-	}
+	inside := frame.MustNew(vals.Rename("v")).Filter(vals.Between(b.Q1-1.5*iqr, b.Q3+1.5*iqr)).Col("v")
+	b.Low, b.High = inside.Min(), inside.Max()
+	b.Outliers = b.N - inside.Len()
 	return b
 }
 
-// quantile interpolates linearly between the closest ranks of sorted
-// (the default of numpy and R type 7).
-func quantile(sorted []float64, q float64) float64 {
-	pos := q * float64(len(sorted)-1)
-	i := int(pos)
-	if i >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
+// finite returns vals as a float64 series in which NaN and ±Inf are null.
+func finite(name string, vals []float64) *frame.Series {
+	ok := make([]bool, len(vals))
+	for i, v := range vals {
+		ok[i] = !math.IsNaN(v) && !math.IsInf(v, 0)
 	}
-	f := pos - float64(i)
-	return sorted[i] + f*(sorted[i+1]-sorted[i])
+	return frame.NewFloats(name, vals).WithNulls(ok)
 }
 
 // sampleRows returns up to n row indices, ascending, drawn uniformly without

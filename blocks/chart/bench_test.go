@@ -56,3 +56,13 @@ func BenchmarkBar_PULocation2023(b *testing.B) {
 func BenchmarkScatter_DistanceDuration2023(b *testing.B) {
 	benchBuild(b, Spec{Name: "dist", Type: TypeScatter, X: "trip_distance", Y: "duration"})
 }
+
+// BenchmarkBar_MedianDurationPerZone2023: median duration per pickup zone.
+func BenchmarkBar_MedianDurationPerZone2023(b *testing.B) {
+	benchBuild(b, Spec{Name: "zones", Type: TypeBar, X: "PULocationID", Y: "duration", Agg: "median", Top: 20})
+}
+
+// BenchmarkBox_DurationPerPayment2023: duration quartiles per payment type.
+func BenchmarkBox_DurationPerPayment2023(b *testing.B) {
+	benchBuild(b, Spec{Name: "box", Type: TypeBox, Column: "duration", X: "payment_type"})
+}

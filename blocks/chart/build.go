@@ -109,95 +109,55 @@ func numeric(f *frame.Frame, s Spec, name string) (vals []float64, unit string, 
 	return vals, "", nil
 }
 
-// yValues returns the y column for sum/mean, or nil when agg is count.
-func yValues(f *frame.Frame, s Spec) ([]float64, error) {
+// yValues returns the y column as a float64 series (durations in minutes,
+// NaN and ±Inf null), or nil when agg is count.
+func yValues(f *frame.Frame, s Spec) (*frame.Series, error) {
 	if s.Agg == "count" || s.Y == "" {
 		return nil, nil
 	}
 	y, _, err := numeric(f, s, s.Y)
-	return y, err
+	if err != nil {
+		return nil, err
+	}
+	return finite("y", y), nil
 }
 
-// groupBy groups the rows of key; ids[i] is the group of row i. Nulls form a
-// group labelled "null". y (nil for counts) is accumulated per group.
-func groupBy(key *frame.Series, y []float64, agg string) (groups []Group, ids []int32) {
-	n := key.Len()
-	ids = make([]int32, n)
-	valid := key.Valid()
-	nullID := int32(-1)
-	newGroup := func(label string, k float64) int32 {
-		groups = append(groups, Group{Label: label, Key: k})
-		return int32(len(groups) - 1)
+// groupBy aggregates y (nil for counts) per value of key with frame's
+// GroupBy; a null key forms the group labelled "null".
+func groupBy(key, y *frame.Series, agg string, q float64) []Group {
+	f := frame.MustNew(key.Rename("k"))
+	if y != nil {
+		f = f.With("y", y)
 	}
-	switch key.Type() {
-	case frame.String:
-		strs := key.Strings()
-		pos := map[string]int32{}
-		for i, v := range strs {
-			if valid != nil && !valid[i] {
-				if nullID < 0 {
-					nullID = newGroup("null", math.NaN())
-				}
-				ids[i] = nullID
-				continue
-			}
-			id, ok := pos[v]
-			if !ok {
-				id = newGroup(v, math.NaN())
-				pos[v] = id
-			}
-			ids[i] = id
-		}
-	case frame.Int64, frame.Timestamp, frame.Duration, frame.Bool:
-		ints := key.Ints() // bools as 0/1
-		pos := map[int64]int32{}
-		for i, v := range ints {
-			if valid != nil && !valid[i] {
-				if nullID < 0 {
-					nullID = newGroup("null", math.NaN())
-				}
-				ids[i] = nullID
-				continue
-			}
-			id, ok := pos[v]
-			if !ok {
-				id = newGroup(formatKey(key.Type(), v), float64(v))
-				pos[v] = id
-			}
-			ids[i] = id
-		}
-	default: // Float64
-		fl := key.Floats()
-		pos := map[float64]int32{}
-		for i, v := range fl {
-			if math.IsNaN(v) {
-				if nullID < 0 {
-					nullID = newGroup("null", math.NaN())
-				}
-				ids[i] = nullID
-				continue
-			}
-			id, ok := pos[v]
-			if !ok {
-				id = newGroup(strconv.FormatFloat(v, 'g', -1, 64), v)
-				pos[v] = id
-			}
-			ids[i] = id
-		}
+	g := aggregate(f, "k", agg, q)
+	k := g.Col("k")
+	counts, values := g.Col("count").Ints(), g.Col("value").Floats()
+	var sums []float64
+	var ns []int64
+	if g.Has("sum") {
+		sums, ns = g.Col("sum").Floats(), g.Col("n").Ints()
 	}
-	for i, id := range ids {
-		g := &groups[id]
-		g.Count++
-		if y != nil && !math.IsNaN(y[i]) {
-			g.Sum += y[i]
-			g.N++
-		}
-	}
-	acc := newAccumulator(agg, y)
+	groups := make([]Group, g.NumRows())
 	for i := range groups {
-		groups[i].Value = acc.value(groups[i].Count, groups[i].Sum, groups[i].N)
+		gr := Group{Label: "null", Key: math.NaN(), Count: counts[i], Value: values[i], raw: k.Value(i)}
+		if sums != nil {
+			gr.Sum, gr.N = sums[i], ns[i]
+		}
+		if !k.IsNull(i) {
+			switch k.Type() {
+			case frame.String:
+				gr.Label = k.Strings()[i]
+			case frame.Float64:
+				v := k.Floats()[i]
+				gr.Label, gr.Key = strconv.FormatFloat(v, 'g', -1, 64), v
+			default: // int64, timestamp, duration, bool (as 0/1)
+				v := k.Ints()[i]
+				gr.Label, gr.Key = formatKey(k.Type(), v), float64(v)
+			}
+		}
+		groups[i] = gr
 	}
-	return groups, ids
+	return groups
 }
 
 func formatKey(t frame.Type, v int64) string {
@@ -244,7 +204,7 @@ func buildTimeSeries(f *frame.Frame, s Spec) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := timeBuckets(x.Ints(), x.Valid(), y, s.Interval, s.Agg)
+	b := timeBuckets(x, y, s.Interval, s.Agg, s.Quantile)
 	return timeSeriesOption(s, b), nil
 }
 
@@ -257,7 +217,7 @@ func buildGroups(f *frame.Frame, s Spec) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	groups, _ := groupBy(key, y, s.Agg)
+	groups := groupBy(key, y, s.Agg, s.Quantile)
 	if s.Type == TypePie {
 		return pieOption(s, pieGroups(groups, s.Top, s.Agg)), nil
 	}
@@ -276,7 +236,14 @@ func pieGroups(gs []Group, n int, agg string) []Group {
 		other.Sum += g.Sum
 		other.N += g.N
 	}
-	other.Value = newAccumulator(agg, []float64{}).value(other.Count, other.Sum, other.N)
+	switch agg {
+	case "sum":
+		other.Value = other.Sum
+	case "mean":
+		other.Value = other.Sum / float64(other.N)
+	default:
+		other.Value = float64(other.Count)
+	}
 	return append(gs[:n:n], other)
 }
 
@@ -293,42 +260,45 @@ func buildLine(f *frame.Frame, s Spec) (map[string]any, error) {
 		return nil, err
 	}
 	if key.Type() == frame.Float64 { // continuous x: aggregate per bin
-		bins := histogramGroups(key.Floats(), y, s.Bins, s.Agg)
+		bins := histogramGroups(key.Floats(), y, s.Bins, s.Agg, s.Quantile)
 		return lineOption(s, bins, true), nil
 	}
-	groups, _ := groupBy(key, y, s.Agg)
+	groups := groupBy(key, y, s.Agg, s.Quantile)
 	groups = topGroups(groups, MaxGroups, "label")
 	return lineOption(s, groups, false), nil
 }
 
-// histogramGroups aggregates y per equal-width bin of x; a group's Key is
-// its bin centre.
-func histogramGroups(x, y []float64, n int, agg string) []Group {
+// histogramGroups aggregates y (nil for counts) per equal-width bin of x; a
+// group's Key is its bin centre. Empty bins count 0 (sum 0, other
+// aggregates NaN).
+func histogramGroups(x []float64, y *frame.Series, n int, agg string, q float64) []Group {
 	b := histogram(x, n)
 	if len(b.Counts) == 0 {
 		return nil
 	}
 	lo, hi := b.Edges[0], b.Edges[len(b.Edges)-1]
 	scale := float64(len(b.Counts)) / (hi - lo)
+	bin := make([]int64, len(x))
+	ok := make([]bool, len(x))
+	for i, v := range x {
+		if v >= lo && v <= hi {
+			bin[i], ok[i] = int64(min(int((v-lo)*scale), len(b.Counts)-1)), true
+		}
+	}
 	gs := make([]Group, len(b.Counts))
 	for i := range gs {
 		gs[i].Key = (b.Edges[i] + b.Edges[i+1]) / 2
-	}
-	for i, v := range x {
-		if !(v >= lo && v <= hi) {
-			continue
-		}
-		j := min(int((v-lo)*scale), len(gs)-1)
-		gs[j].Count++
-		if y != nil && !math.IsNaN(y[i]) {
-			gs[j].Sum += y[i]
-			gs[j].N++
-		}
-	}
-	acc := newAccumulator(agg, y)
-	for i := range gs {
-		gs[i].Value = acc.value(gs[i].Count, gs[i].Sum, gs[i].N)
 		gs[i].Label = fmtNum(gs[i].Key, b.Edges[1]-b.Edges[0])
+		if agg != "count" && agg != "sum" {
+			gs[i].Value = math.NaN()
+		}
+	}
+	for _, g := range groupBy(frame.NewInts("bin", bin).WithNulls(ok), y, agg, q) {
+		if math.IsNaN(g.Key) {
+			continue // rows outside the bins
+		}
+		j := int(g.Key)
+		gs[j].Count, gs[j].Sum, gs[j].N, gs[j].Value = g.Count, g.Sum, g.N, g.Value
 	}
 	return gs
 }
@@ -366,37 +336,24 @@ func buildBox(f *frame.Frame, s Spec) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	v := finite(s.Column, vals)
 	if s.X == "" {
-		return boxOption(s, []Box{boxOf(s.Column, append([]float64(nil), vals...))}, unit), nil
+		return boxOption(s, []Box{boxOf(s.Column, v)}, unit), nil
 	}
 	key, err := column(f, s, s.X)
 	if err != nil {
 		return nil, err
 	}
-	groups, ids := groupBy(key, nil, "count")
-	// keep the largest groups, in label order
-	idx := make(map[string]int, len(groups))
-	for i, g := range groups {
-		idx[g.Label] = i
-	}
-	kept := topGroups(append([]Group(nil), groups...), s.Top, "label")
-	slot := make([]int, len(groups))
-	for i := range slot {
-		slot[i] = -1
-	}
-	perGroup := make([][]float64, len(kept))
-	for k, g := range kept {
-		slot[idx[g.Label]] = k
-		perGroup[k] = make([]float64, 0, g.Count)
-	}
-	for i, id := range ids {
-		if k := slot[id]; k >= 0 {
-			perGroup[k] = append(perGroup[k], vals[i])
-		}
-	}
+	// The largest groups, in label order, each summarised from its rows.
+	kept := topGroups(groupBy(key, nil, "count", 0), s.Top, "label")
+	one := frame.MustNew(v.Rename("v"))
 	boxes := make([]Box, len(kept))
 	for k, g := range kept {
-		boxes[k] = boxOf(g.Label, perGroup[k])
+		mask := key.IsNa()
+		if g.raw != nil {
+			mask = key.Eq(g.raw)
+		}
+		boxes[k] = boxOf(g.Label, one.Filter(mask).Col("v"))
 	}
 	return boxOption(s, boxes, unit), nil
 }

@@ -54,36 +54,65 @@ func micros(s string) int64 {
 	return t.UnixMicro()
 }
 
-func TestTimeBuckets_DayCountSumMean(t *testing.T) {
-	ts := []int64{micros("2023-01-01 00:10"), micros("2023-01-01 23:59"), micros("2023-01-03 12:00"), micros("2023-01-03 13:00"), 0}
-	valid := []bool{true, true, true, true, false}
-	y := []float64{1, 2, 3, math.NaN(), 100}
+// tsSeries is a timestamp series of the given times (microseconds); a
+// negative index in nullAt makes that row null.
+func tsSeries(us []int64, nullAt ...int) *frame.Series {
+	s := frame.NewTimestampMicros("t", us)
+	if len(nullAt) == 0 {
+		return s
+	}
+	ok := make([]bool, len(us))
+	for i := range ok {
+		ok[i] = !slices.Contains(nullAt, i)
+	}
+	return s.WithNulls(ok)
+}
+
+func TestTimeBuckets_DayAggregates(t *testing.T) {
+	ts := tsSeries([]int64{micros("2023-01-01 00:10"), micros("2023-01-01 23:59"), micros("2023-01-03 12:00"), micros("2023-01-03 13:00"), 0}, 4)
+	y := finite("y", []float64{1, 2, 3, math.NaN(), 100})
 	day0, day2 := micros("2023-01-01 00:00"), micros("2023-01-03 00:00")
 	day1 := micros("2023-01-02 00:00")
 	tests := []struct {
 		agg    string
+		q      float64
 		starts []int64
 		values []float64
 	}{
-		{"count", []int64{day0, day1, day2}, []float64{2, 0, 2}},
-		{"sum", []int64{day0, day1, day2}, []float64{3, 0, 3}},
-		{"mean", []int64{day0, day2}, []float64{1.5, 3}}, // no empty days for means
+		{"count", 0, []int64{day0, day1, day2}, []float64{2, 0, 2}},
+		{"sum", 0, []int64{day0, day1, day2}, []float64{3, 0, 3}},
+		{"mean", 0, []int64{day0, day2}, []float64{1.5, 3}}, // no empty days for means
+		{"median", 0, []int64{day0, day2}, []float64{1.5, 3}},
+		{"quantile", 0.9, []int64{day0, day2}, []float64{1.9, 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.agg, func(t *testing.T) {
-			var yy []float64
+			var yy *frame.Series
 			if tt.agg != "count" {
 				yy = y
 			}
-			b := timeBuckets(ts, valid, yy, "day", tt.agg)
-			if !slices.Equal(b.Starts, tt.starts) || !slices.Equal(b.Values, tt.values) {
+			b := timeBuckets(ts, yy, "day", tt.agg, tt.q)
+			if !slices.Equal(b.Starts, tt.starts) || len(b.Values) != len(tt.values) {
 				t.Fatalf("got %v %v, want %v %v", b.Starts, b.Values, tt.starts, tt.values)
+			}
+			for i := range b.Values {
+				if math.Abs(b.Values[i]-tt.values[i]) > 1e-9 {
+					t.Fatalf("got %v %v, want %v %v", b.Starts, b.Values, tt.starts, tt.values)
+				}
 			}
 		})
 	}
+	t.Run("empty and all null", func(t *testing.T) {
+		if b := timeBuckets(tsSeries(nil), nil, "day", "count", 0); len(b.Starts) != 0 {
+			t.Fatalf("empty: %+v", b)
+		}
+		if b := timeBuckets(tsSeries([]int64{0}, 0), nil, "day", "count", 0); len(b.Starts) != 0 {
+			t.Fatalf("all null: %+v", b)
+		}
+	})
 }
 
-func TestBucketKey_Intervals(t *testing.T) {
+func TestTimeBuckets_Intervals(t *testing.T) {
 	tests := []struct {
 		interval, in, start string
 	}{
@@ -99,26 +128,28 @@ func TestBucketKey_Intervals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.interval+" "+tt.in, func(t *testing.T) {
-			got := bucketStart(bucketKey(micros(tt.in), tt.interval), tt.interval)
-			if got != micros(tt.start) {
-				t.Fatalf("start = %s, want %s", time.UnixMicro(got).UTC(), tt.start)
+			b := timeBuckets(tsSeries([]int64{micros(tt.in)}), nil, tt.interval, "count", 0)
+			if len(b.Starts) != 1 || b.Starts[0] != micros(tt.start) {
+				t.Fatalf("starts = %v, want %s", b.Starts, tt.start)
 			}
 		})
+	}
+	// Months fill densely across a year end.
+	b := timeBuckets(tsSeries([]int64{micros("2023-11-05 10:00"), micros("2024-02-01 00:00")}), nil, "month", "count", 0)
+	if want := []int64{micros("2023-11-01 00:00"), micros("2023-12-01 00:00"), micros("2024-01-01 00:00"), micros("2024-02-01 00:00")}; !slices.Equal(b.Starts, want) || !slices.Equal(b.Values, []float64{1, 0, 0, 1}) {
+		t.Fatalf("months %v %v", b.Starts, b.Values)
 	}
 }
 
 func TestGroupBy_TopAndSort(t *testing.T) {
 	key := frame.NewStrings("zone", []string{"a", "b", "a", "c", "b", "a", "d"})
-	y := []float64{1, 2, 3, 4, 5, 6, math.NaN()}
-	gs, ids := groupBy(key, y, "sum")
-	if want := []int32{0, 1, 0, 2, 1, 0, 3}; !slices.Equal(ids, want) {
-		t.Fatalf("ids = %v, want %v", ids, want)
-	}
+	y := finite("y", []float64{1, 2, 3, 4, 5, 6, math.NaN()})
+	gs := groupBy(key, y, "sum", 0)
 	top := topGroups(gs, 2, "desc")
 	if len(top) != 2 || top[0].Label != "a" || top[0].Value != 10 || top[1].Label != "b" || top[1].Value != 7 {
 		t.Fatalf("top = %+v", top)
 	}
-	gs, _ = groupBy(key, y, "mean")
+	gs = groupBy(key, y, "mean", 0)
 	byLabel := topGroups(gs, 0, "label")
 	var labels []string
 	var means []float64
@@ -132,11 +163,22 @@ func TestGroupBy_TopAndSort(t *testing.T) {
 	if means[0] != 10.0/3 || means[1] != 3.5 || means[2] != 4 || !math.IsNaN(means[3]) {
 		t.Fatalf("means = %v", means)
 	}
+	med := topGroups(groupBy(key, y, "median", 0), 0, "label")
+	if med[0].Value != 3 || med[1].Value != 3.5 || !math.IsNaN(med[3].Value) {
+		t.Fatalf("medians = %+v", med)
+	}
+	nullKey := frame.NewStrings("zone", []string{"a", ""}).WithNulls([]bool{true, false})
+	if gs := groupBy(nullKey, nil, "count", 0); len(gs) != 2 || gs[1].Label != "null" || gs[1].Count != 1 {
+		t.Fatalf("null group: %+v", gs)
+	}
+	if gs := groupBy(frame.NewStrings("zone", nil), nil, "count", 0); len(gs) != 0 {
+		t.Fatalf("empty: %+v", gs)
+	}
 }
 
 func TestGroupBy_IntKeysSortNumerically(t *testing.T) {
 	key := frame.NewInts("PULocationID", []int64{10, 9, 100, 9})
-	gs, _ := groupBy(key, nil, "count")
+	gs := groupBy(key, nil, "count", 0)
 	gs = topGroups(gs, 0, "label")
 	var labels []string
 	for _, g := range gs {
@@ -157,7 +199,7 @@ func TestPieGroups_FoldsRestIntoOther(t *testing.T) {
 
 func TestBoxOf_TukeyWhiskers(t *testing.T) {
 	// 1..9 and an outlier 100: q1=3.25 median=5.5 q3=7.75, iqr=4.5, fences -3.5 .. 14.5
-	vals := []float64{100, 1, 2, 3, 4, 5, 6, 7, 8, 9, math.NaN()}
+	vals := finite("v", []float64{100, 1, 2, 3, 4, 5, 6, 7, 8, 9, math.NaN(), math.Inf(1)})
 	b := boxOf("x", vals)
 	want := Box{Label: "x", Low: 1, Q1: 3.25, Median: 5.5, Q3: 7.75, High: 9, N: 10, Outliers: 1}
 	if b != want {
@@ -216,6 +258,9 @@ func TestBuild_EveryTypeGivesValidJSON(t *testing.T) {
 		{Name: "sc", Type: TypeScatter, X: "dist", Y: "duration", Sample: 20},
 		{Name: "pie", Type: TypePie, X: "zone", Top: 2},
 		{Name: "box", Type: TypeBox, Column: "duration", X: "zone"},
+		{Name: "bar-median", Type: TypeBar, X: "zone", Y: "duration", Agg: "median"},
+		{Name: "ts-p90", Type: TypeTimeSeries, X: "pickup", Y: "duration", Agg: "quantile", Quantile: 0.9},
+		{Name: "line-median", Type: TypeLine, X: "dist", Y: "duration", Agg: "median", Bins: 5},
 	}
 	for _, s := range specs {
 		t.Run(s.Name, func(t *testing.T) {
@@ -293,6 +338,10 @@ func TestBuild_Errors(t *testing.T) {
 		{"string histogram", Spec{Name: "a", Type: TypeHistogram, Column: "zone"}, ErrColumn},
 		{"timeseries on floats", Spec{Name: "a", Type: TypeTimeSeries, X: "dist"}, ErrColumn},
 		{"mean without y", Spec{Name: "a", Type: TypeBar, X: "zone", Agg: "mean"}, ErrSpec},
+		{"median without y", Spec{Name: "a", Type: TypeBar, X: "zone", Agg: "median"}, ErrSpec},
+		{"quantile out of range", Spec{Name: "a", Type: TypeBar, X: "zone", Y: "dist", Agg: "quantile", Quantile: 1.5}, ErrSpec},
+		{"quantile without agg quantile", Spec{Name: "a", Type: TypeBar, X: "zone", Y: "dist", Agg: "mean", Quantile: 0.5}, ErrSpec},
+		{"median pie", Spec{Name: "a", Type: TypePie, X: "zone", Y: "dist", Agg: "median"}, ErrSpec},
 		{"too many bins", Spec{Name: "a", Type: TypeHistogram, Column: "dist", Bins: 100000}, ErrSpec},
 	}
 	for _, tt := range tests {

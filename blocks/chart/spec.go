@@ -23,6 +23,9 @@ func Types() []string {
 	return []string{TypeHistogram, TypeTimeSeries, TypeBar, TypeLine, TypeScatter, TypePie, TypeBox}
 }
 
+// Aggs returns the aggregations of y a chart can show per group or interval.
+func Aggs() []string { return []string{"count", "sum", "mean", "median", "quantile"} }
+
 // Limits on spec values.
 const (
 	DefaultBins   = 30
@@ -41,6 +44,8 @@ type Spec struct {
 	X        string `json:"x,omitempty" yaml:"x,omitempty"`
 	Y        string `json:"y,omitempty" yaml:"y,omitempty"`
 	Agg      string `json:"agg,omitempty" yaml:"agg,omitempty"`
+	// Quantile is the q of agg: quantile (0 to 1).
+	Quantile float64 `json:"quantile,omitempty" yaml:"quantile,omitempty"`
 	Interval string `json:"interval,omitempty" yaml:"interval,omitempty"`
 	Top      int    `json:"top,omitempty" yaml:"top,omitempty"`
 	Sort     string `json:"sort,omitempty" yaml:"sort,omitempty"`
@@ -70,8 +75,17 @@ func (s Spec) Validate() error {
 	if s.Sample < 0 || s.Sample > MaxSample {
 		bad("sample %d out of range 1..%d", s.Sample, MaxSample)
 	}
-	if s.Agg != "" && !slices.Contains([]string{"count", "sum", "mean"}, s.Agg) {
-		bad("unknown agg %q (count, sum, mean)", s.Agg)
+	if s.Agg != "" && !slices.Contains(Aggs(), s.Agg) {
+		bad("unknown agg %q (count, sum, mean, median, quantile)", s.Agg)
+	}
+	if s.Agg == "quantile" && (s.Quantile < 0 || s.Quantile > 1 || s.Quantile != s.Quantile) {
+		bad("quantile %g out of range 0..1", s.Quantile)
+	}
+	if s.Quantile != 0 && s.Agg != "quantile" {
+		bad("quantile is set but agg is %q, not quantile", s.Agg)
+	}
+	if s.Type == TypePie && (s.Agg == "median" || s.Agg == "quantile") {
+		bad("a pie shows parts of a whole: agg %s does not add up (use count, sum or mean)", s.Agg)
 	}
 	if s.Interval != "" && !slices.Contains([]string{"minute", "hour", "day", "week", "month"}, s.Interval) {
 		bad("unknown interval %q (minute, hour, day, week, month)", s.Interval)
@@ -79,7 +93,7 @@ func (s Spec) Validate() error {
 	if s.Sort != "" && !slices.Contains([]string{"desc", "asc", "label"}, s.Sort) {
 		bad("unknown sort %q (desc, asc, label)", s.Sort)
 	}
-	if (s.Agg == "sum" || s.Agg == "mean") && s.Y == "" {
+	if s.Agg != "" && s.Agg != "count" && s.Y == "" {
 		bad("agg %s needs y", s.Agg)
 	}
 	switch s.Type {

@@ -139,9 +139,29 @@ func (s *Series) factorizeSmallInts() (codes []int32, first []int, ok bool) {
 			hi = v
 		}
 	}
-	span := uint64(hi - lo)
-	if !found || span >= 1<<16 || span > uint64(4*s.n) {
+	if !found {
 		return nil, nil, false
+	}
+	span := uint64(hi - lo)
+	small := func(span uint64) bool { return span < 1<<16 && span <= uint64(4*s.n) }
+	// Values on a grid (timestamps truncated to days, multiples of 100)
+	// are factorized by their step.
+	step := uint64(1)
+	if !small(span) {
+		step = 0
+		for i, v := range s.ints {
+			if s.valid != nil && !s.valid[i] {
+				continue
+			}
+			step = gcd(step, uint64(v-lo))
+			if step == 1 {
+				return nil, nil, false
+			}
+		}
+		if step == 0 || !small(span/step) {
+			return nil, nil, false
+		}
+		span /= step
 	}
 	table := make([]int32, span+2) // last slot: null; 0 means unseen, else code+1
 	codes = make([]int32, s.n)
@@ -149,7 +169,7 @@ func (s *Series) factorizeSmallInts() (codes []int32, first []int, ok bool) {
 	for i, v := range s.ints {
 		k := nullSlot
 		if s.valid == nil || s.valid[i] {
-			k = int(v - lo)
+			k = int(uint64(v-lo) / step)
 		}
 		c := table[k]
 		if c == 0 {
@@ -160,4 +180,11 @@ func (s *Series) factorizeSmallInts() (codes []int32, first []int, ok bool) {
 		codes[i] = c - 1
 	}
 	return codes, first, true
+}
+
+func gcd(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }

@@ -66,3 +66,14 @@ func TestSeries_Quantiles(t *testing.T) {
 		t.Fatalf("empty: %v", q)
 	}
 }
+
+func TestGroupBy_GridKeys(t *testing.T) {
+	// Keys on a wide grid (days in microseconds, multiples of 1000) go
+	// through the array factorizer by their step; the result is the same.
+	us := []int64{3 * microsPerDay, 0, 3 * microsPerDay, -2 * microsPerDay, 0}
+	f := MustNew(nulls(NewTimestampMicros("t", us), 4), NewInts("m", []int64{5000, 1000, 5000, -7000, 3000}))
+	g := f.GroupBy("t").Agg(Count())
+	eqValues(t, g.Col("t").AsInt(), []any{-2 * int64(microsPerDay), int64(0), 3 * int64(microsPerDay), nil})
+	eqValues(t, g.Col("count"), []any{int64(1), int64(1), int64(2), int64(1)})
+	eqValues(t, f.GroupBy("m").Transform(Count()), []any{int64(2), int64(1), int64(2), int64(1), int64(1)})
+}

@@ -11,11 +11,11 @@ export function fieldsFor(type: string): (keyof ChartSpec)[] {
     case 'histogram':
       return ['column', 'bins']
     case 'timeseries':
-      return ['x', 'interval', 'agg', 'y']
+      return ['x', 'interval', 'agg', 'quantile', 'y']
     case 'line':
-      return ['x', 'interval', 'agg', 'y']
+      return ['x', 'interval', 'agg', 'quantile', 'y']
     case 'bar':
-      return ['x', 'agg', 'y', 'top', 'sort']
+      return ['x', 'agg', 'quantile', 'y', 'top', 'sort']
     case 'pie':
       return ['x', 'agg', 'y', 'top']
     case 'scatter':
@@ -249,7 +249,7 @@ export function ChartForm(props: {
       case 'x':
         return colSelect('x', spec.type === 'bar' || spec.type === 'pie' || spec.type === 'box' ? 'Group by' : 'X')
       case 'y':
-        return colSelect('y', spec.type === 'scatter' ? 'Y' : 'Value (sum/mean)')
+        return colSelect('y', spec.type === 'scatter' ? 'Y' : 'Value (sum/mean/median/quantile)')
       case 'bins':
         return num('bins', 'Bins')
       case 'top':
@@ -257,7 +257,22 @@ export function ChartForm(props: {
       case 'sample':
         return num('sample', 'Sample')
       case 'agg':
-        return choice('agg', 'Aggregate', ['count', 'sum', 'mean'])
+        return choice('agg', 'Aggregate', spec.type === 'pie' ? ['count', 'sum', 'mean'] : ['count', 'sum', 'mean', 'median', 'quantile'])
+      case 'quantile':
+        return spec.agg === 'quantile' ? (
+          <label key="quantile">
+            Quantile (0–1)
+            <input
+              type="number"
+              min={0}
+              max={1}
+              step={0.05}
+              value={spec.quantile ?? ''}
+              onChange={(e) => set('quantile', e.target.value === '' ? undefined : Number(e.target.value))}
+              data-testid="chart-quantile"
+            />
+          </label>
+        ) : null
       case 'interval':
         return choice('interval', 'Interval', ['minute', 'hour', 'day', 'week', 'month'])
       case 'sort':

@@ -63,6 +63,7 @@ export interface ChartSpec {
   x?: string
   y?: string
   agg?: string
+  quantile?: number
   interval?: string
   top?: number
   sort?: string
