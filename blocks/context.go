@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/golemlabs/golem/blocks/frame"
 )
 
 // Context is what a block's entry function receives: the run's variables, a logger whose lines
@@ -20,6 +22,7 @@ type Context struct {
 	pipeline string
 	block    string
 	runID    string
+	sql      func(ctx context.Context, query string, args []any) (*frame.Frame, error)
 }
 
 // ContextOptions configures a Context; the runtime builds one per block run.
@@ -32,13 +35,15 @@ type ContextOptions struct {
 	Pipeline      string
 	Block         string
 	RunID         string
+	// SQL runs ctx.SQL; nil means SQL is not available to the block.
+	SQL func(ctx context.Context, query string, args []any) (*frame.Frame, error)
 }
 
 // NewContext returns a Context for one block run.
 func NewContext(o ContextOptions) *Context {
 	c := &Context{
 		ctx: o.Context, vars: o.Vars, log: o.Log, dir: o.ProjectDir, execTime: o.ExecutionTime,
-		pipeline: o.Pipeline, block: o.Block, runID: o.RunID,
+		pipeline: o.Pipeline, block: o.Block, runID: o.RunID, sql: o.SQL,
 	}
 	if c.ctx == nil {
 		c.ctx = context.Background()
@@ -160,3 +165,18 @@ func (c *Context) Block() string { return c.block }
 
 // RunID returns the identifier of the run.
 func (c *Context) RunID() string { return c.runID }
+
+// SQL runs query on an embedded DuckDB and returns its last statement's result. The block's inputs
+// are tables named after their upstream blocks, the run's variables are named parameters ($name),
+// args fill positional ones (? or $1), and relative paths are the project's:
+//
+//	f, err := ctx.SQL("SELECT t.*, z.borough FROM trips t LEFT JOIN zones z ON t.PULocationID = z.id WHERE t.fare > ?", 2.5)
+//
+// Values are bound, never spliced into the text, so a value holding a quote cannot change the query.
+// Tables and a DuckDB live until the block returns; several calls share them.
+func (c *Context) SQL(query string, args ...any) (*frame.Frame, error) {
+	if c.sql == nil {
+		return nil, fmt.Errorf("ctx.SQL: SQL is not available in this context")
+	}
+	return c.sql(c.ctx, query, args)
+}

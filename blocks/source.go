@@ -27,6 +27,7 @@ type Source struct {
 	Imports []string // import paths
 	Entry   *Func    // nil for markdown blocks
 	Test    *Func    // the optional Test function
+	SQL     bool     // a .sql file, run by DuckDB (ParseSQL); Entry is its implied signature
 }
 
 // Func is the signature of a block function, with types spelled as in the source (Display) and

@@ -7,12 +7,14 @@ import (
 	"strings"
 )
 
-// Templates lists the templates a new block can start from; all but generic are for data loaders.
-func Templates() []string { return []string{"generic", "parquet", "csv", "http"} }
+// Templates lists the templates a new block can start from; parquet, csv and http are for data
+// loaders.
+// sql makes a SQL block (a .sql file) of a data loader, transformer, data exporter or custom kind.
+func Templates() []string { return []string{"generic", "parquet", "csv", "http", "sql"} }
 
 // TemplateOptions say how a new block starts.
 type TemplateOptions struct {
-	Template string   // generic (default), parquet, csv or http
+	Template string   // generic (default), parquet, csv, http or sql
 	Source   string   // the file, glob or URL a parquet, csv or http loader reads
 	Upstream []string // names the transformer's, exporter's or custom block's parameters
 }
@@ -37,6 +39,9 @@ func Template(k Kind, name string, o TemplateOptions) (string, error) {
 	}
 	if k == Markdown {
 		return "# " + name + "\n\nNotes about this pipeline, rendered in the editor.\n", nil
+	}
+	if tmpl == "sql" {
+		return sqlTemplate(k, name, o)
 	}
 	if tmpl != "generic" && k != DataLoader {
 		return "", fmt.Errorf("no template %q for a %s block: it is for data loaders (templates: %s)", tmpl, k, strings.Join(Templates(), ", "))

@@ -22,6 +22,13 @@ func TestTemplates_ParseAndPassPrecheck(t *testing.T) {
 					}
 					return
 				}
+				if tpl == "sql" {
+					s, err := Parse(k.Folder()+"/my_block.sql", []byte(src), k)
+					if err != nil || !s.SQL || s.Output() == nil || s.Output().Display != "*frame.Frame" {
+						t.Fatalf("SQL template: %v, %+v\n%s", err, s, src)
+					}
+					return
+				}
 				s, err := ParseSource(k.Folder()+"/my_block.go", []byte(src), k)
 				if err != nil {
 					t.Fatalf("template does not pass its own checks: %v\n%s", err, src)
@@ -54,5 +61,24 @@ func TestTemplate_ParametersNamedAfterUpstreams(t *testing.T) {
 	}
 	if len(s.Entry.Params) != 3 || !strings.Contains(src, "trips *frame.Frame, zones *frame.Frame, b_type *frame.Frame") {
 		t.Errorf("parameters %+v:\n%s", s.Entry.Params, src)
+	}
+}
+
+func TestParseSQL(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		k         Kind
+		err       string
+	}{
+		{"a query", "SELECT 1", Transformer, ""},
+		{"only comments", "-- nothing\n/* here */ ;\n", Transformer, "data_loaders/x.sql:1:1: no SQL statement"},
+		{"a sensor", "SELECT true", Sensor, "cannot be SQL"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("data_loaders/x.sql", []byte(tt.src), tt.k)
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+				t.Errorf("err %v, want %q", err, tt.err)
+			}
+		})
 	}
 }

@@ -205,7 +205,7 @@ func sourceProblems(p *projects.Project, rel string, src []byte) []problem {
 			kind = blocks.Kind(k)
 		}
 	}
-	_, err := blocks.ParseSource(rel, src, kind)
+	_, err := blocks.Parse(rel, src, kind)
 	return positioned(err)
 }
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/golemlabs/golem/blocks"
 )
 
 var (
@@ -284,8 +286,12 @@ func validateBlockFile(ps *problems, dir string, n *yaml.Node, b *Block, who str
 	if folder := b.Kind.Folder(); folder != "" {
 		if !strings.HasPrefix(f, folder+"/") {
 			ps.add(line, "%s: file %q of a %s must be under %s/", who, f, b.Kind, folder)
-		} else if path.Ext(f) != b.Kind.Ext() {
-			ps.add(line, "%s: file %q of a %s must end in %s", who, f, b.Kind, b.Kind.Ext())
+		} else if ext := path.Ext(f); ext != b.Kind.Ext() && !(ext == blocks.SQLExt && b.Kind.TakesSQL()) {
+			want := b.Kind.Ext()
+			if b.Kind.TakesSQL() {
+				want += " or " + blocks.SQLExt
+			}
+			ps.add(line, "%s: file %q of a %s must end in %s", who, f, b.Kind, want)
 		}
 	}
 	if dir == "" {

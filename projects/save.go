@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/golemlabs/golem/blocks"
 	"github.com/golemlabs/golem/internal/atomicfile"
 	"gopkg.in/yaml.v3"
 )
@@ -197,6 +198,11 @@ func (p *Project) DeletePipeline(name string) error {
 // DefaultFile is the conventional file of a new block: <folder>/<name><ext>.
 func DefaultFile(kind Kind, name string) string {
 	return kind.Folder() + "/" + name + kind.Ext()
+}
+
+// DefaultSQLFile is the conventional file of a new SQL block: <folder>/<name>.sql.
+func DefaultSQLFile(kind Kind, name string) string {
+	return kind.Folder() + "/" + name + blocks.SQLExt
 }
 
 // AddBlock adds b to pipeline pipeline and saves it. If b.File is empty it

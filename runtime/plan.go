@@ -114,7 +114,7 @@ func Build(proj *projects.Project, pipeline string, opts Options) (*Plan, error)
 		if b.Kind == projects.Markdown {
 			continue
 		}
-		src, err := blocks.ParseSource(b.File, code, b.Kind)
+		src, err := blocks.Parse(b.File, code, b.Kind)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("block %q: %w", b.Name, err))
 		}
@@ -188,6 +188,10 @@ func checkTypes(plan *Plan, at func(*projects.Block) string) []error {
 		if !n.Source.Kind.TakesInputs() {
 			continue
 		}
+		if n.Source.SQL {
+			errs = append(errs, checkSQLInputs(n, inputs)...)
+			continue
+		}
 		params := n.Source.Entry.Params
 		if len(params) != len(inputs) {
 			names := make([]string, len(inputs))
@@ -214,6 +218,25 @@ func checkTypes(plan *Plan, at func(*projects.Block) string) []error {
 			}
 			errs = append(errs, fmt.Errorf("%s:%d:%d: block %q: parameter %d is %s but upstream %q returns %s (%s:%d): %w",
 				n.Source.File, p.Pos.Line, p.Pos.Column, n.Name(), i+1, p.Display, u.Name(), out.Display, u.Source.File, out.Pos.Line, ErrTypeMismatch))
+		}
+	}
+	return errs
+}
+
+// checkSQLInputs checks that every upstream of a SQL block gives a frame, which it reads as a table.
+func checkSQLInputs(n *Node, inputs []*Node) []error {
+	var errs []error
+	for _, u := range inputs {
+		if u.Source == nil || u.Source.Entry == nil {
+			continue
+		}
+		out := u.Source.Output()
+		if out == nil {
+			errs = append(errs, fmt.Errorf("%s:1:1: block %q reads upstream %q as a table, but %q (%s) returns no value: %w",
+				n.Source.File, n.Name(), u.Name(), u.Name(), u.Source.File, ErrTypeMismatch))
+		} else if !out.IsAny() && out.Key != n.Source.Entry.Results[0].Key {
+			errs = append(errs, fmt.Errorf("%s:1:1: block %q reads upstream %q as a table, but %q returns %s (%s:%d), not a *frame.Frame: %w",
+				n.Source.File, n.Name(), u.Name(), u.Name(), out.Display, u.Source.File, out.Pos.Line, ErrTypeMismatch))
 		}
 	}
 	return errs

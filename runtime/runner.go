@@ -130,6 +130,9 @@ type RunnerOptions struct {
 	SenseEvery   time.Duration // how often a sensor is polled; 0 = 1s
 	Clock        retry.Clock   // nil = real time
 	MaxLogLines  int           // per block kept in the result; 0 = 10,000
+	// MemoryLimit is the run's memory limit (bytes), of which SQL blocks' DuckDB may use a share;
+	// 0 leaves DuckDB its default.
+	MemoryLimit int64
 	// OnEvent, when set, receives every event synchronously as it happens, before the events
 	// channel: a worker process writes it to its supervisor before the block goes on, so a crash
 	// right after a log line does not lose the line.
@@ -527,6 +530,13 @@ func (r *Runner) attempt(ctx context.Context, x *execution, n *Node, inputs []an
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	if n.Source.SQL {
+		out, err := r.attemptSQL(ctx, x, n, inputs, log)
+		if err != nil && ctx.Err() != nil {
+			err = stopError(n, ctx.Err(), timeout, err)
+		}
+		return out, err
+	}
 	it, err := newInterpreter(plan.Project.Dir, n, log, append(slices.Clone(n.Source.Imports), plan.utilsImports()...))
 	if err != nil {
 		return nil, err
@@ -545,9 +555,12 @@ func (r *Runner) attempt(ctx context.Context, x *execution, n *Node, inputs []an
 	if err != nil {
 		return nil, err
 	}
+	sqlFn, closeSQL := r.sqlHook(x, n, inputs)
+	defer closeSQL()
 	bctx := blocks.NewContext(blocks.ContextOptions{
 		Context: ctx, Vars: plan.Vars, Log: it.logLine, ProjectDir: plan.Project.Dir,
 		ExecutionTime: plan.executionTime(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: x.runID,
+		SQL: sqlFn,
 	})
 	args := []reflect.Value{reflect.ValueOf(bctx)}
 	if ft.NumIn() != len(inputs)+1 {

@@ -117,6 +117,16 @@ type column struct {
 	bools []bool
 	valid []bool // nil until the first null
 	n     int
+	// parts hold earlier batches' values: each batch is gathered in slices of its own size and
+	// series joins them once, instead of growing one slice (and copying it) batch after batch.
+	parts []part
+}
+
+type part struct {
+	ints  []int64
+	flts  []float64
+	strs  []string
+	bools []bool
 }
 
 // newColumn returns the collector for a result column of type dt, or an error naming the column
@@ -154,6 +164,20 @@ func unsupported(name string, dt arrow.DataType) error {
 // add appends a batch's values of this column.
 func (c *column) add(a arrow.Array) error {
 	n := a.Len()
+	switch c.typ {
+	case frame.Int64, frame.Timestamp, frame.Duration:
+		c.ints = make([]int64, 0, n)
+	case frame.Float64:
+		c.flts = make([]float64, 0, n)
+	case frame.String:
+		c.strs = make([]string, 0, n)
+	case frame.Bool:
+		c.bools = make([]bool, 0, n)
+	}
+	defer func() {
+		c.parts = append(c.parts, part{c.ints, c.flts, c.strs, c.bools})
+		c.ints, c.flts, c.strs, c.bools = nil, nil, nil, nil
+	}()
 	base := c.n
 	if a.NullN() > 0 {
 		if c.valid == nil {
@@ -313,6 +337,11 @@ func unitMicros(u arrow.TimeUnit) func(int64) int64 {
 
 // series returns the collected column.
 func (c *column) series() *frame.Series {
+	c.ints, c.flts, c.strs, c.bools = join(c.parts, func(p part) []int64 { return p.ints }),
+		join(c.parts, func(p part) []float64 { return p.flts }),
+		join(c.parts, func(p part) []string { return p.strs }),
+		join(c.parts, func(p part) []bool { return p.bools })
+	c.parts = nil
 	var s *frame.Series
 	switch c.typ {
 	case frame.Int64:
@@ -332,6 +361,22 @@ func (c *column) series() *frame.Series {
 		s = s.WithNulls(c.valid)
 	}
 	return s
+}
+
+// join concatenates the parts' slices of one kind into one of the exact size.
+func join[T any](parts []part, get func(part) []T) []T {
+	n := 0
+	for _, p := range parts {
+		n += len(get(p))
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]T, 0, n)
+	for _, p := range parts {
+		out = append(out, get(p)...)
+	}
+	return out
 }
 
 func orEmpty[T any](v []T) []T {

@@ -141,7 +141,7 @@ func TestErrorsNamePositions(t *testing.T) {
 	db.Add("zones", frame.MustNew(frame.NewInts("b", []int64{1})))
 	tests := []struct {
 		name, text, want string
-		is             error
+		is               error
 	}{
 		{"syntax", "-- a comment\nSELECT *\nFORM prepare", "t.sql:3:6: Parser Error: syntax error at or near \"prepare\"", nil},
 		{"unknown column", "CREATE TEMP TABLE x AS SELECT 1 AS a;\n\nSELECT a,\n  nope FROM prepare", "t.sql:4:3: Binder Error: Referenced column \"nope\" not found", nil},

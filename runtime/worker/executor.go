@@ -196,7 +196,7 @@ func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID stri
 	s := &session{x: x, plan: plan, runID: runID, events: events, started: time.Now(), limit: x.MemoryLimit(plan),
 		running: map[string]time.Time{}, saving: map[string]bool{}, finished: map[string]runtime.BlockResult{}}
 	job, err := json.Marshal(Job{ProjectDir: plan.Project.Dir, Pipeline: plan.Pipeline.Name, RunID: runID,
-		Options: plan.Options, BlockTimeout: x.o.BlockTimeout})
+		Options: plan.Options, BlockTimeout: x.o.BlockTimeout, MemoryLimit: x.MemoryLimit(plan)})
 	if err != nil {
 		return nil, err
 	}

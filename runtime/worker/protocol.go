@@ -19,6 +19,7 @@ type Job struct {
 	RunID        string          `json:"run_id"`
 	Options      runtime.Options `json:"options"`
 	BlockTimeout time.Duration   `json:"block_timeout,omitempty"`
+	MemoryLimit  int64           `json:"memory_limit,omitempty"` // the run's; SQL blocks' DuckDB gets a share
 }
 
 // frame is one line a worker writes to its supervisor.

@@ -63,6 +63,7 @@ func run(ctx context.Context, job Job, w *frameWriter) (*runtime.Result, error) 
 	runner := runtime.NewRunner(runtime.RunnerOptions{
 		Store:        output.NewStore(proj.Dir),
 		BlockTimeout: job.BlockTimeout,
+		MemoryLimit:  job.MemoryLimit,
 		OnEvent:      func(e runtime.Event) { _ = w.write(frame{Event: &e}) },
 	})
 	return runner.RunWithID(ctx, plan, job.RunID, nil)
