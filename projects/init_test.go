@@ -92,7 +92,7 @@ func TestInit_TaxiExample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := blocks.ParseSource(b.File, src, blocks.Kind(b.Kind)); err != nil {
+			if _, err := blocks.Parse(b.File, src, blocks.Kind(b.Kind)); err != nil {
 				t.Errorf("%s: block %s: %v", name, b.Name, err)
 			}
 		}
