@@ -20,6 +20,8 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/golemlabs/golem/blocks"
+	"github.com/golemlabs/golem/blocks/frame"
 	"github.com/golemlabs/golem/internal/jsonvalue"
 	"github.com/golemlabs/golem/runtime/retry"
 	"github.com/golemlabs/golem/runtime/symbols"
@@ -123,6 +125,23 @@ func newInterpreter(projectDir string, node *Node, log func(string), imports []s
 		return nil, err
 	}
 	return it, nil
+}
+
+// followContext makes the block's frame.ReadParquet and frame.ReadParquetWith (without a Context
+// of their own) read under ctx, the block's context: cancelling the run or the block's timeout stops
+// a download in progress, where it would otherwise go on in the worker beside the next attempt.
+func (it *interpreter) followContext(ctx context.Context) error {
+	with := func(opts frame.ReadOptions, paths ...string) (*frame.Frame, error) {
+		if opts.Context == nil {
+			opts.Context = ctx
+		}
+		return frame.ReadParquetWith(opts, paths...)
+	}
+	read := func(paths ...string) (*frame.Frame, error) { return with(frame.ReadOptions{}, paths...) }
+	return it.i.Use(interp.Exports{blocks.ModulePath + "/frame/frame": {
+		"ReadParquet":     reflect.ValueOf(read),
+		"ReadParquetWith": reflect.ValueOf(with),
+	}})
 }
 
 // maxLogLine is the longest log line kept whole: a longer one is cut, with a marker that says by

@@ -542,6 +542,9 @@ func (r *Runner) attempt(ctx context.Context, x *execution, n *Node, inputs []an
 		return nil, err
 	}
 	defer it.close()
+	if err := it.followContext(ctx); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if err != nil && ctx.Err() != nil {
 			err = stopError(n, ctx.Err(), timeout, err)

@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,21 +9,34 @@ import (
 )
 
 // download fetches url with a per-attempt timeout, retrying network errors,
-// 5xx and 429 responses with exponential backoff.
+// 5xx and 429 responses with exponential backoff. It stops, download and
+// backoff alike, as soon as opts.Context is done.
 func download(url string, opts ReadOptions) ([]byte, error) {
+	ctx := opts.Context
 	client := &http.Client{Timeout: opts.Timeout}
 	delay := opts.RetryDelay
 	var lastErr error
 	attempts := 0
 	for attempt := 0; attempt <= opts.Retries; attempt++ {
-		attempts++
 		if attempt > 0 {
-			time.Sleep(delay)
+			t := time.NewTimer(delay)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+			case <-t.C:
+			}
 			delay *= 2
 		}
-		data, retry, err := fetch(client, url)
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("download stopped: %w", context.Cause(ctx))
+		}
+		attempts++
+		data, retry, err := fetch(ctx, client, url)
 		if err == nil {
 			return data, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("download stopped: %w", context.Cause(ctx))
 		}
 		lastErr = err
 		if !retry {
@@ -35,8 +49,12 @@ func download(url string, opts ReadOptions) ([]byte, error) {
 	return nil, fmt.Errorf("download: %w", lastErr)
 }
 
-func fetch(client *http.Client, url string) (data []byte, retry bool, err error) {
-	resp, err := client.Get(url)
+func fetch(ctx context.Context, client *http.Client, url string) (data []byte, retry bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, true, err
 	}

@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -361,5 +362,55 @@ func TestParquet_CodecTypesInFrameOrder(t *testing.T) {
 		if got := parquet.Type(typ).String(); got != typ.String() {
 			t.Errorf("frame %s is parquet %s", typ, got)
 		}
+	}
+}
+
+// A done Context stops a download in progress and the wait before a retry.
+func TestParquet_HTTPStopsWithItsContext(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/endless.parquet", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000000000")
+		for {
+			select {
+			case <-r.Context().Done():
+				closed <- struct{}{}
+				return
+			case <-time.After(10 * time.Millisecond):
+				w.Write(make([]byte, 512))
+				w.(http.Flusher).Flush()
+			}
+		}
+	})
+	mux.HandleFunc("/down.parquet", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusInternalServerError)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for _, tt := range []struct {
+		name, path string
+		opts       ReadOptions
+	}{
+		{"while downloading", "/endless.parquet", ReadOptions{}},
+		{"while waiting to retry", "/down.parquet", ReadOptions{Retries: 5, RetryDelay: time.Minute}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+			defer cancel()
+			tt.opts.Context = ctx
+			start := time.Now()
+			_, err := ReadParquetWith(tt.opts, srv.URL+tt.path)
+			if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "download stopped") {
+				t.Fatalf("err %v, want the context's", err)
+			}
+			if took := time.Since(start); took > 2*time.Second {
+				t.Fatalf("stopped after %s", took)
+			}
+		})
+	}
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the server still streams to a reader whose context ended")
 	}
 }

@@ -2,6 +2,7 @@ package frame
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,6 +17,12 @@ import (
 
 // ReadOptions configures ReadParquetWith.
 type ReadOptions struct {
+	// Context stops the read when it is done: an HTTP download in progress
+	// and its retries stop at once, and no further file is opened. nil
+	// means none. In a block, ReadParquet and ReadParquetWith follow the
+	// block's context (ctx.Context()) when Context is nil, so cancelling the
+	// run or the block's timeout stops its downloads.
+	Context context.Context
 	// Columns projects the named columns, in this order; empty reads all.
 	Columns []string
 	// Timeout bounds each HTTP download attempt; 0 means 60 seconds.
@@ -30,6 +37,9 @@ type ReadOptions struct {
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
 	if o.Timeout <= 0 {
 		o.Timeout = 60 * time.Second
 	}
@@ -71,6 +81,9 @@ func ReadParquetWith(opts ReadOptions, paths ...string) (*Frame, error) {
 		}
 	}()
 	err = parallel.For(len(names), opts.Workers, func(i int) error {
+		if err := opts.Context.Err(); err != nil {
+			return fmt.Errorf("read %s: %w", names[i], context.Cause(opts.Context))
+		}
 		pf, err := openParquet(names[i], opts)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", names[i], err)
