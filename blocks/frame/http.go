@@ -65,7 +65,9 @@ func fetch(ctx context.Context, client *http.Client, url string) (data []byte, r
 		return nil, retry, fmt.Errorf("HTTP %s", resp.Status)
 	}
 	if resp.ContentLength > 0 {
-		data = make([]byte, 0, resp.ContentLength)
+		// Room for the declared length, up to maxPrealloc: a wrong or hostile header
+		// does not reserve gigabytes before a byte arrives.
+		data = make([]byte, 0, min(resp.ContentLength, maxPrealloc))
 	}
 	buf := bytesBuffer{b: data}
 	if _, err := io.Copy(&buf, resp.Body); err != nil {
@@ -73,6 +75,9 @@ func fetch(ctx context.Context, client *http.Client, url string) (data []byte, r
 	}
 	return buf.b, false, nil
 }
+
+// maxPrealloc bounds the buffer reserved from a response's Content-Length.
+const maxPrealloc = 256 << 20
 
 type bytesBuffer struct{ b []byte }
 

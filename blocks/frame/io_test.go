@@ -370,7 +370,7 @@ func TestParquet_HTTPStopsWithItsContext(t *testing.T) {
 	closed := make(chan struct{}, 1)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/endless.parquet", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", "1000000000")
+		w.Header().Set("Content-Length", "100000000")
 		for {
 			select {
 			case <-r.Context().Done():
