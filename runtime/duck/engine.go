@@ -140,17 +140,40 @@ func (db *DB) Run(ctx context.Context, s Script, vars map[string]any, args ...an
 		if err != nil {
 			return nil, db.at(s, st, err)
 		}
-		if i < len(stmts)-1 {
-			if _, err := db.conn.ExecContext(ctx, st.Text, bound...); err != nil {
-				return nil, db.at(s, st, err)
+		for {
+			if i < len(stmts)-1 {
+				_, err = db.conn.ExecContext(ctx, st.Text, bound...)
+			} else {
+				out, err = db.query(ctx, st.Text, bound)
 			}
-			continue
+			// A table named only at run time (query_table($t)) is loaded when DuckDB misses it.
+			if name, ok := missingTable(err); ok && db.tables[name] != nil && !db.loaded[name] {
+				if err := db.loadTable(ctx, name); err != nil {
+					return nil, db.at(s, st, err)
+				}
+				continue
+			}
+			break
 		}
-		if out, err = db.query(ctx, st.Text, bound); err != nil {
+		if err != nil {
 			return nil, db.at(s, st, err)
 		}
 	}
 	return out, nil
+}
+
+var missingTableRE = regexp.MustCompile(`Catalog Error: Table with name (.+?) does not exist!`)
+
+// missingTable returns the lower-case name of the table err says does not exist.
+func missingTable(err error) (string, bool) {
+	if err == nil {
+		return "", false
+	}
+	m := missingTableRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", false
+	}
+	return strings.ToLower(m[1]), true
 }
 
 // load copies into DuckDB the added frames stmt names that are not loaded yet. An Arrow stream
@@ -163,30 +186,44 @@ func (db *DB) load(ctx context.Context, stmt string) error {
 		if db.loaded[key] || !mentions(stmt, n) {
 			continue
 		}
-		f := db.tables[key]
-		rec, err := toRecord(f)
-		if err != nil {
-			return fmt.Errorf("table %s: %w", n, err)
-		}
-		rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
-		if err != nil {
+		if err := db.loadTable(ctx, key); err != nil {
 			return err
 		}
-		view := "__golem_arrow_" + key
-		release, err := db.ar.RegisterView(rr, view)
-		if err != nil {
-			rec.Release()
-			return fmt.Errorf("table %s: %w", n, err)
-		}
-		_, err = db.conn.ExecContext(ctx, fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT * FROM %s", ident(n), ident(view)))
-		_, _ = db.conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+ident(view))
-		release()
-		rec.Release()
-		if err != nil {
-			return fmt.Errorf("table %s: %w", n, err)
-		}
-		db.loaded[key] = true
 	}
+	return nil
+}
+
+// loadTable copies the added frame named key (lower case) into a temporary table.
+func (db *DB) loadTable(ctx context.Context, key string) error {
+	n := key
+	for _, name := range db.names {
+		if strings.ToLower(name) == key {
+			n = name
+		}
+	}
+	f := db.tables[key]
+	rec, err := toRecord(f)
+	if err != nil {
+		return fmt.Errorf("table %s: %w", n, err)
+	}
+	rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
+	if err != nil {
+		return err
+	}
+	view := "__golem_arrow_" + key
+	release, err := db.ar.RegisterView(rr, view)
+	if err != nil {
+		rec.Release()
+		return fmt.Errorf("table %s: %w", n, err)
+	}
+	_, err = db.conn.ExecContext(ctx, fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT * FROM %s", ident(n), ident(view)))
+	_, _ = db.conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+ident(view))
+	release()
+	rec.Release()
+	if err != nil {
+		return fmt.Errorf("table %s: %w", n, err)
+	}
+	db.loaded[key] = true
 	return nil
 }
 

@@ -129,6 +129,10 @@ func TestVariablesAreBound(t *testing.T) {
 	if !errors.Is(err, ErrVariable) || !strings.Contains(err.Error(), "$typo (variables: zone)") || !strings.HasPrefix(err.Error(), "q.sql:1:") {
 		t.Errorf("unknown variable: %v", err)
 	}
+	out = run(t, db, "SELECT * FROM query_table($t)", map[string]any{"t": "zones"})
+	if out.NumRows() != 2 {
+		t.Errorf("query_table($t): %d rows, want 2", out.NumRows())
+	}
 	out = run(t, db, "SELECT unnest(golem_months($m)) AS m", map[string]any{"m": "2023-11..2024-02"})
 	if got := strings.Join(out.Col("m").Strings(), ","); got != "2023-11,2023-12,2024-01,2024-02" {
 		t.Errorf("golem_months: %s", got)
