@@ -2,6 +2,7 @@ package blocks
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -54,4 +55,63 @@ func TestPrecheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestPrecheck_GenericCalls(t *testing.T) {
+	const head = "package b\n\nimport (\n\t\"slices\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\n" +
+		"func sum[T ~int64 | ~float64](xs []T) T {\n\tvar t T\n\tfor _, x := range xs {\n\t\tt += x\n\t}\n\treturn t\n}\n\n" +
+		"func first[T any](x T) T { return x }\n\n"
+	// line 19: func Load; its body starts on line 20
+	wrap := func(body string) string {
+		return head + "func Load(ctx *blocks.Context) (float64, error) {\n\ts := frame.NewFloats(\"x\", []float64{1})\n\t_ = s\n" + body + "\treturn 0, nil\n}\n"
+	}
+	cases := []struct {
+		name string
+		src  string
+		want string // "" = accepted
+	}{
+		{"inferred from a frame method", wrap("\t_ = sum(s.Floats())\n"), "b.go:23:6: unsupported syntax: the generic function sum infers its type arguments from s.Floats(), which crashes the block interpreter (\"CFG post-order panic\"); write them out: sum[float64](s.Floats())"},
+		{"inferred from a variable set by a call", wrap("\txs := s.Ints()\n\t_ = sum(xs)\n"), "b.go:24:6: unsupported syntax: the generic function sum infers its type arguments from xs"},
+		{"inferred from a slice of a call", wrap("\t_ = sum(s.Floats()[1:])\n"), "b.go:23:6: unsupported syntax: the generic function sum"},
+		{"explicit type arguments ok", wrap("\t_ = sum[float64](s.Floats())\n"), ""},
+		{"composite literal ok", wrap("\t_ = sum([]float64{1, 2})\n"), ""},
+		{"typed variable ok", wrap("\tvar xs []float64 = s.Floats()\n\t_ = sum(xs)\n"), ""},
+		{"plain type parameter ok", wrap("\t_ = first(s.Mean())\n"), ""},
+		{"slices.Sort", wrap("\txs := []float64{2, 1}\n\tslices.Sort(xs)\n"), "b.go:24:2: unsupported syntax: slices.Sort: not available in the block interpreter; use sort.Float64s"},
+		{"slices.Max", wrap("\t_ = slices.Max(s.Floats())\n"), "b.go:23:6: unsupported syntax: slices.Max: not available in the block interpreter; use a loop, or frame.NewFloats"},
+		{"slices.Clone inferred", wrap("\t_ = slices.Clone(s.Floats())\n"), "b.go:23:6: unsupported syntax: slices.Clone: the block interpreter cannot infer this function's type arguments"},
+		{"slices.Clone one type argument", wrap("\t_ = slices.Clone[[]float64](s.Floats())\n"), "b.go:23:6: unsupported syntax: slices.Clone"},
+		{"slices.Clone all type arguments ok", wrap("\t_ = slices.Clone[[]float64, float64](s.Floats())\n"), ""},
+		{"slices.Contains ok", wrap("\t_ = slices.Contains(s.Strings(), \"a\")\n"), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := tc.src
+			if !strings.Contains(src, "slices.") {
+				src = strings.Replace(src, "\t\"slices\"\n\n", "", 1)
+				tc.want = shiftLine(tc.want, -2)
+			}
+			_, err := ParseSource("transformers/b.go", []byte(src), DataLoader)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("rejected: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v\nwant %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// shiftLine moves the line of a "b.go:L:C: ..." expectation by d.
+func shiftLine(want string, d int) string {
+	var line, col int
+	var rest string
+	if n, _ := fmt.Sscanf(want, "b.go:%d:%d:", &line, &col); n != 2 {
+		return want
+	}
+	_, rest, _ = strings.Cut(want, ": ")
+	return fmt.Sprintf("b.go:%d:%d: %s", line+d, col, rest)
 }

@@ -136,6 +136,26 @@ func ParseSource(file string, src []byte, k Kind) (*Source, error) {
 	return s, nil
 }
 
+// CheckPackageFile parses and pre-checks a Go file of a project's shared
+// package (file relative to the project, as utils/cleaning/nulls.go): syntax
+// errors, imports a block may not use, and Go syntax the interpreter cannot
+// run, all at once, each at its position in that file.
+func CheckPackageFile(file string, src []byte) error {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, im := range f.Imports {
+		p, _ := strconv.Unquote(im.Path.Value)
+		if !importAllowed(p) {
+			errs = append(errs, &PosError{Pos: fset.Position(im.Pos()), Err: fmt.Errorf("import %q is not allowed in a project package: use the standard library, %s/... or the project's %s packages", p, ModulePath, UtilsPrefix)})
+		}
+	}
+	return errors.Join(append(errs, precheck(fset, f)...)...)
+}
+
 func importAllowed(p string) bool {
 	if p == ModulePath || strings.HasPrefix(p, ModulePath+"/") || strings.HasPrefix(p, UtilsPrefix) {
 		return true

@@ -294,12 +294,22 @@ func (it *interpreter) load(ctx context.Context) (err error) {
 	return nil
 }
 
-// crash turns a panic of the interpreter itself (not of user code) into a block error.
+// crashPos finds the file:line:col yaegi puts in front of a panic while compiling.
+var crashPos = regexp.MustCompile(`^(\S+\.go):(\d+):(\d+): (.*)$`)
+
+// crash turns a panic of the interpreter itself (not of user code) into a block error, at the
+// position yaegi names when it names one.
 func (it *interpreter) crash(r any) error {
-	return &BlockError{
-		Block: it.node.Name(), File: it.node.Source.File, Line: 1, Col: 1,
-		Message: fmt.Sprintf("the block interpreter cannot run this file (%v); Go 1.21+ syntax such as range over an int or a function, min/max or generic package-level variables is not supported", r),
+	e := &BlockError{Block: it.node.Name(), File: it.node.Source.File, Line: 1, Col: 1}
+	msg := fmt.Sprint(r)
+	if m := crashPos.FindStringSubmatch(msg); m != nil {
+		e.File = m[1]
+		e.Line, _ = strconv.Atoi(m[2])
+		e.Col, _ = strconv.Atoi(m[3])
+		msg = m[4]
 	}
+	e.Message = fmt.Sprintf("the block interpreter cannot run this (%s); it cannot run Go 1.21+ syntax (range over an int or a function, min/max/clear, generic package-level variables) nor infer the type arguments of a generic call from a slice or map value: write them, as sum[float64](xs)", msg)
+	return e
 }
 
 // entryType returns the reflect type of the named function of the block's package.

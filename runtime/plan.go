@@ -120,6 +120,7 @@ func Build(proj *projects.Project, pipeline string, opts Options) (*Plan, error)
 		}
 		n.Source = src
 	}
+	errs = append(errs, checkUtils(proj.Dir, pl, plan.byName)...)
 	for _, b := range pl.Blocks {
 		for _, u := range b.Upstream {
 			un, ok := plan.byName[u]
@@ -316,4 +317,51 @@ func (p *Plan) CheckStoredInputs(store *output.Store) error {
 
 func inputsOf(n *Node) []*Node {
 	return slices.DeleteFunc(slices.Clone(n.Upstream), func(u *Node) bool { return u.Block.Kind == projects.Markdown })
+}
+
+// checkUtils pre-checks the project packages (utils/...) the blocks reach, so
+// syntax the interpreter cannot run in one is reported in its own file at its
+// line, once per package, naming a block that imports it.
+func checkUtils(projectDir string, pl *projects.Pipeline, byName map[string]*Node) []error {
+	var errs []error
+	checked := map[string]bool{}
+	for _, b := range pl.Blocks {
+		n := byName[b.Name]
+		if n == nil || n.Source == nil {
+			continue
+		}
+		for _, imp := range utilsClosure(projectDir, n.Source.Imports) {
+			if checked[imp] {
+				continue
+			}
+			checked[imp] = true
+			dir := filepath.Join(projectDir, filepath.FromSlash(imp))
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				continue // the interpreter reports a missing package
+			}
+			for _, e := range entries {
+				name := e.Name()
+				if e.IsDir() || filepath.Ext(name) != ".go" || strings.HasSuffix(name, "_test.go") {
+					continue
+				}
+				src, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					errs = append(errs, fmt.Errorf("block %q imports %s: %w", b.Name, imp, err))
+					continue
+				}
+				err = blocks.CheckPackageFile(imp+"/"+name, src)
+				each := []error{err}
+				if j, ok := err.(interface{ Unwrap() []error }); ok {
+					each = j.Unwrap()
+				}
+				for _, e := range each {
+					if e != nil {
+						errs = append(errs, fmt.Errorf("block %q imports %s: %w", b.Name, imp, e))
+					}
+				}
+			}
+		}
+	}
+	return errs
 }
