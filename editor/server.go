@@ -63,6 +63,10 @@ type Options struct {
 	// Workers lists the cluster's connected workers (GET /api/workers); nil when runs execute on
 	// this machine.
 	Workers func() []WorkerView
+	// Problems lists what the server's operator must fix, each "file:line:col: message" (the
+	// schedules of a triggers.yaml that does not load); GET /api/health reports them with ok
+	// false. nil means none.
+	Problems func() []string
 	// Headless serves only GET /api/health and the API trigger
 	// (POST /api/pipelines/{name}/runs with the project's API token): no
 	// frontend, no file APIs (golem start --no-editor).

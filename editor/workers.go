@@ -32,17 +32,3 @@ func (s *Server) listWorkers(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"cluster": cluster, "workers": list})
 	return nil
 }
-
-// health answers {"ok": true}; on a cluster also the number of connected workers, with a warning
-// when none is: runs then wait queued.
-func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	out := map[string]any{"ok": true}
-	if list, cluster := s.workers(); cluster {
-		out["cluster"], out["workers"] = true, len(list)
-		if len(list) == 0 {
-			out["warning"] = "no worker is connected: runs wait queued until one is (golem worker --nats URL)"
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
-}

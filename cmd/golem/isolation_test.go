@@ -194,10 +194,11 @@ func TestRun_HostileBlocksFailTheirRunNotGolem(t *testing.T) {
 	}
 }
 
-// golemStart runs golem start on dir in a process of its own and returns its base URL.
-func golemStart(t *testing.T, dir string) string {
+// golemStart runs golem start on dir (with flags extra) in a process of its own and returns its
+// base URL.
+func golemStart(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "start", dir, "--port", "0")
+	cmd := exec.Command(os.Args[0], append([]string{"start", dir, "--port", "0"}, extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

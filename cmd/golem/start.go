@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/golemlabs/golem/editor"
@@ -98,16 +99,30 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	reload := func() {
-		if err := sched.Reload(ctx, abs); err != nil {
+	// problems are the triggers files that did not load at the last reload, for GET /api/health.
+	var problems atomic.Pointer[[]string]
+	problems.Store(&[]string{})
+	reload := func() error {
+		err := sched.Reload(ctx, abs)
+		list := errorList(err)
+		problems.Store(&list)
+		if err != nil {
 			logf("triggers: %v", err)
+		}
+		return err
+	}
+	if *noEditor {
+		// Production: schedules that do not load stop the start instead of running without them.
+		if err := reload(); err != nil {
+			return fmt.Errorf("triggers: %w", err)
 		}
 	}
 	srv, err := editor.New(editor.Options{ProjectDir: abs, Host: *host, Port: *port, Token: *token, Log: stderr,
 		History: h, Dispatcher: d, Headless: *noEditor, Workers: workers,
+		Problems: func() []string { return *problems.Load() },
 		OnChange: func(rel string) {
 			if path.Base(rel) == schedule.FileName {
-				reload()
+				_ = reload()
 			}
 		}})
 	if err != nil {
@@ -117,7 +132,9 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	reload()
+	if !*noEditor {
+		_ = reload()
+	}
 	schedDone := make(chan error, 1)
 	go func() { schedDone <- sched.Run(ctx) }()
 
@@ -135,6 +152,21 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		err = errors.Join(err, serr)
 	}
 	return err
+}
+
+// errorList flattens err (errors.Join's tree) into its messages; nil gives an empty list.
+func errorList(err error) []string {
+	if err == nil {
+		return []string{}
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, errorList(e)...)
+		}
+		return out
+	}
+	return []string{err.Error()}
 }
 
 // adoptClusterRuns takes over the runs an earlier coordinator queued on the cluster and did not
