@@ -2,8 +2,13 @@
 // DictVectorizer-style encoder from frame columns to a sparse CSR matrix,
 // linear and ridge regression solved exactly (also when one-hot features plus
 // an intercept make the problem rank-deficient), a histogram gradient-boosted
-// tree regressor, regression metrics, a deterministic train/validation split,
-// and model files that keep a model together with its encoder.
+// tree regressor, L2-regularised logistic regression (binary and
+// multinomial, scikit-learn's objective, solved to the optimum by Newton's
+// method) with class probabilities and a decision threshold, regression and
+// classification metrics (accuracy, precision, recall, F1, ROC AUC,
+// log-loss, confusion matrix), a deterministic train/validation split,
+// k-fold, stratified and time-ordered cross-validation folds, and model
+// files that keep a model together with its encoder.
 //
 // The package is compiled Go: block code interpreted by yaegi calls it at
 // compiled speed. For that reason the API is made of concrete types only (no
@@ -19,6 +24,14 @@
 //	err = lr.Fit(X, y)
 //	err = ml.SaveModel(ctx.Path("models/lr.json"), ml.NewBundle(lr, enc, "duration"))
 //
+// A classifier is trained the same way on 0/1 (or any) labels and scored on
+// its probabilities:
+//
+//	clf := ml.NewLogisticRegression() // C = 1, threshold 0.5
+//	err = clf.Fit(X, y)
+//	p, err := clf.PredictProba(Xval)  // p.Col(1): P(label 1) per row
+//	m := ml.BinaryMetrics(yval, p.Col(1), 0.5) // auc, log_loss, accuracy, precision, recall, f1
+//
 // and a batch-inference block:
 //
 //	b, err := ml.LoadModel(ctx.Path("models/lr.json"))
@@ -31,11 +44,12 @@
 // GBDTParams.CategoricalFeatures get native categorical splits.
 //
 // A model file is one JSON document: {"format": "golem-model", "version": 2,
-// "kind": "linear"|"gbdt", "target", "params", "linear" (coef, intercept,
-// solver info) or "gbdt" (base score, trees, best iteration, per-round
-// losses), "encoder" (input columns with their kind, features with their
-// column and category), "metrics", "training"}. It holds no times or
-// durations, so the same inputs give the same bytes. LoadModel reads
-// versions 1 and 2, refuses files of a newer version and names the file in
-// every error.
+// "kind": "linear"|"gbdt"|"logistic", "target", "params", "linear" (coef,
+// intercept, solver info), "gbdt" (base score, trees, best iteration,
+// per-round losses) or "logistic" (classes, coef, intercept, solver info),
+// "encoder" (input columns with their kind, features with their column and
+// category), "metrics" (NaN and ±Inf as the strings "NaN", "Infinity",
+// "-Infinity"), "training"}. It holds no times or durations, so the same
+// inputs give the same bytes. LoadModel reads versions 1 and 2, refuses files
+// of a newer version and names the file in every error.
 package ml

@@ -651,8 +651,8 @@ func (m *GBDT) Predict(X *CSR) ([]float64, error) {
 
 // PredictProba returns the class probabilities of a classifier, one row per
 // row of X and one column per class (two for binary: P(0), P(1)); each row
-// sums to 1.
-func (m *GBDT) PredictProba(X *CSR) ([][]float64, error) {
+// sums to 1. It makes *GBDT an ml.Classifier, like *LogisticRegression.
+func (m *GBDT) PredictProba(X *CSR) (*Proba, error) {
 	if m.Params.Objective != ObjectiveBinary && m.Params.Objective != ObjectiveMulticlass {
 		return nil, fmt.Errorf("predict proba: objective %q is not a classifier: %w", m.Params.Objective, ErrParam)
 	}
@@ -660,20 +660,37 @@ func (m *GBDT) PredictProba(X *CSR) ([][]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]float64, X.Rows)
 	if m.Params.Objective == ObjectiveBinary {
+		out := &Proba{Classes: []float64{0, 1}, Data: make([]float64, 2*X.Rows)}
 		for i, v := range s {
 			q := sigmoid(v)
-			out[i] = []float64{1 - q, q}
+			out.Data[2*i], out.Data[2*i+1] = 1-q, q
 		}
 		return out, nil
 	}
 	K := m.NumClass
-	for i := range out {
-		out[i] = make([]float64, K)
-		softmax(s[i*K:i*K+K], out[i])
+	out := &Proba{Classes: m.Classes(), Data: make([]float64, K*X.Rows)}
+	for i := 0; i < X.Rows; i++ {
+		softmax(s[i*K:i*K+K], out.Data[i*K:i*K+K])
 	}
 	return out, nil
+}
+
+// Classes returns the labels of a classifier, 0..NumClass-1 (nil for
+// regression).
+func (m *GBDT) Classes() []float64 {
+	if m.Params.Objective != ObjectiveBinary && m.Params.Objective != ObjectiveMulticlass {
+		return nil
+	}
+	k := m.NumClass
+	if m.Params.Objective == ObjectiveBinary {
+		k = 2
+	}
+	out := make([]float64, k)
+	for i := range out {
+		out[i] = float64(i)
+	}
+	return out
 }
 
 // FeatureGain returns the total gain of the splits on each feature over the

@@ -224,22 +224,24 @@ func TestGBDT_Binary(t *testing.T) {
 		t.Fatal(err)
 	}
 	ll := 0.0
-	for i, p := range prob {
+	for i := 0; i < prob.Rows(); i++ {
+		p := prob.Row(i)
 		if math.Abs(p[0]+p[1]-1) > 1e-12 {
 			t.Fatalf("row %d: probabilities %v do not sum to 1", i, p)
 		}
 		ll -= math.Log(p[int(yv[i])])
 	}
-	ll /= float64(len(prob))
+	ll /= float64(prob.Rows())
 	// A constant predictor scores about 0.69.
 	t.Logf("binary val log-loss %.4f (recorded %.4f)", ll, m.ValLoss[len(m.ValLoss)-1])
 	if ll > 0.5 || math.Abs(ll-m.ValLoss[len(m.ValLoss)-1]) > 1e-9 {
 		t.Errorf("val log-loss %.4f, recorded %.4f", ll, m.ValLoss[len(m.ValLoss)-1])
 	}
 	labels, _ := m.Predict(Xv)
+	p1 := prob.Col(1)
 	for i := range labels {
-		if want := float64(btoi(prob[i][1] >= 0.5)); labels[i] != want {
-			t.Fatalf("row %d: label %v for P(1) = %v", i, labels[i], prob[i][1])
+		if want := float64(btoi(p1[i] >= 0.5)); labels[i] != want {
+			t.Fatalf("row %d: label %v for P(1) = %v", i, labels[i], p1[i])
 		}
 	}
 }
@@ -299,7 +301,7 @@ func TestGBDT_Multiclass(t *testing.T) {
 		t.Errorf("accuracy %.3f, want ≥ 0.93 (5%% label noise)", acc)
 	}
 	prob, _ := m.PredictProba(Xv)
-	if len(prob[0]) != 3 {
-		t.Errorf("probabilities %v", prob[0])
+	if len(prob.Classes) != 3 || len(prob.Row(0)) != 3 {
+		t.Errorf("probabilities %v of classes %v", prob.Row(0), prob.Classes)
 	}
 }

@@ -1,22 +1,21 @@
 package ml
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
-	"sort"
 
 	"github.com/golemlabs/golem/blocks/frame"
 	"github.com/golemlabs/golem/internal/atomicfile"
+	"github.com/golemlabs/golem/internal/jsonvalue"
 )
 
 // Model kinds as written in model files.
 const (
-	KindLinear = "linear"
-	KindGBDT   = "gbdt"
+	KindLinear   = "linear"
+	KindGBDT     = "gbdt"
+	KindLogistic = "logistic"
 )
 
 // The model file format this package writes. LoadModel reads versions up to
@@ -26,7 +25,9 @@ const (
 	FormatVersion = 2
 )
 
-// Model is a fitted regressor: *LinearRegression or *GBDT.
+// Model is a fitted model: a regressor (*LinearRegression, *GBDT) whose
+// Predict returns values, or a Classifier (*LogisticRegression) whose
+// Predict returns class labels.
 type Model interface {
 	Kind() string
 	Predict(X *CSR) ([]float64, error)
@@ -70,6 +71,19 @@ func (b *Bundle) Predict(f *frame.Frame) ([]float64, error) {
 	return b.Model.Predict(X)
 }
 
+// PredictProba encodes the frame with the bundle's encoder and returns the
+// class probabilities of a classifier (an error for a regressor).
+func (b *Bundle) PredictProba(f *frame.Frame) (*Proba, error) {
+	if b == nil || b.Model == nil || b.Encoder == nil {
+		return nil, fmt.Errorf("predict: bundle without model or encoder: %w", ErrNotFitted)
+	}
+	X, err := b.Encoder.Transform(f)
+	if err != nil {
+		return nil, err
+	}
+	return PredictProba(b.Model, X)
+}
+
 // linearParams and linearState split a LinearRegression for the file.
 type linearParams struct {
 	Alpha   float64 `json:"alpha"`
@@ -82,6 +96,21 @@ type linearState struct {
 	Coef      []float64 `json:"coef"`
 	Intercept float64   `json:"intercept"`
 	Info      SolveInfo `json:"solve"`
+}
+
+type logisticParams struct {
+	C         float64 `json:"c"`
+	Solver    Solver  `json:"solver,omitempty"`
+	Tol       float64 `json:"tol,omitempty"`
+	MaxIter   int     `json:"max_iter,omitempty"`
+	Threshold float64 `json:"threshold"`
+}
+
+type logisticState struct {
+	Classes   []float64    `json:"classes"`
+	Coef      [][]float64  `json:"coef"`
+	Intercept []float64    `json:"intercept"`
+	Info      LogisticInfo `json:"solve"`
 }
 
 type gbdtState struct {
@@ -106,8 +135,9 @@ type document struct {
 	Params   json.RawMessage    `json:"params"`
 	Linear   *linearState       `json:"linear,omitempty"`
 	GBDT     *gbdtState         `json:"gbdt,omitempty"`
+	Logistic *logisticState     `json:"logistic,omitempty"`
 	Encoder  *DictVectorizer    `json:"encoder"`
-	Metrics  map[string]float64 `json:"metrics,omitempty"`
+	Metrics  map[string]float64 `json:"metrics,omitempty"` // NaN and ±Inf as the strings NaN, Infinity, -Infinity
 	Training map[string]any     `json:"training,omitempty"`
 }
 
@@ -115,11 +145,6 @@ type document struct {
 func (b *Bundle) MarshalJSON() ([]byte, error) {
 	if b.Model == nil || b.Encoder == nil {
 		return nil, fmt.Errorf("bundle without model or encoder: %w", ErrNotFitted)
-	}
-	for _, k := range sortedKeys(b.Metrics) {
-		if v := b.Metrics[k]; math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("metric %q is %v: %w", k, v, ErrNotFinite)
-		}
 	}
 	d := document{Format: FormatName, Version: FormatVersion, Kind: b.Model.Kind(),
 		Target: b.Target, Encoder: b.Encoder, Metrics: b.Metrics, Training: b.Training}
@@ -133,6 +158,15 @@ func (b *Bundle) MarshalJSON() ([]byte, error) {
 		d.Linear = &linearState{Coef: m.Coef, Intercept: m.Intercept, Info: m.Info}
 		if len(m.Coef) != b.Encoder.NumFeatures() {
 			return nil, fmt.Errorf("model has %d coefficients, encoder %d features: %w", len(m.Coef), b.Encoder.NumFeatures(), ErrShape)
+		}
+	case *LogisticRegression:
+		if len(m.Coef) == 0 {
+			return nil, fmt.Errorf("logistic model: %w", ErrNotFitted)
+		}
+		params = logisticParams{C: m.C, Solver: m.Solver, Tol: m.Tol, MaxIter: m.MaxIter, Threshold: m.Threshold}
+		d.Logistic = &logisticState{Classes: m.Labels, Coef: m.Coef, Intercept: m.Intercept, Info: m.Info}
+		if m.NumFeatures() != b.Encoder.NumFeatures() {
+			return nil, fmt.Errorf("model has %d features, encoder %d: %w", m.NumFeatures(), b.Encoder.NumFeatures(), ErrShape)
 		}
 	case *GBDT:
 		params = m.Params
@@ -150,7 +184,9 @@ func (b *Bundle) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	d.Params = raw
-	return json.Marshal(d)
+	// jsonvalue: an undefined metric (the AUC of a one-class validation set)
+	// is written as "NaN" rather than failing the save.
+	return jsonvalue.Marshal(d)
 }
 
 // UnmarshalJSON reads a model document, checking its format and version.
@@ -172,8 +208,7 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("version %d: %w", head.Version, ErrFormat)
 	}
 	var d document
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&d); err != nil {
+	if err := jsonvalue.Unmarshal(data, &d); err != nil {
 		return fmt.Errorf("%v: %w", err, ErrFormat)
 	}
 	if d.Encoder == nil || d.Encoder.columns == nil {
@@ -195,6 +230,29 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 		}
 		out.Model = &LinearRegression{Alpha: p.Alpha, Solver: p.Solver, Tol: p.Tol, MaxIter: p.MaxIter,
 			Coef: d.Linear.Coef, Intercept: d.Linear.Intercept, Info: d.Linear.Info}
+	case KindLogistic:
+		s := d.Logistic
+		if s == nil {
+			return fmt.Errorf("logistic model without coefficients: %w", ErrFormat)
+		}
+		var p logisticParams
+		if err := json.Unmarshal(d.Params, &p); err != nil {
+			return fmt.Errorf("params: %v: %w", err, ErrFormat)
+		}
+		rows := len(s.Classes)
+		if rows == 2 {
+			rows = 1
+		}
+		if len(s.Classes) < 2 || len(s.Coef) != rows || len(s.Intercept) != rows {
+			return fmt.Errorf("logistic model of %d classes with %d coefficient rows and %d intercepts: %w", len(s.Classes), len(s.Coef), len(s.Intercept), ErrFormat)
+		}
+		for _, row := range s.Coef {
+			if len(row) != nf {
+				return fmt.Errorf("%d coefficients for %d encoder features: %w", len(row), nf, ErrFormat)
+			}
+		}
+		out.Model = &LogisticRegression{C: p.C, Solver: p.Solver, Tol: p.Tol, MaxIter: p.MaxIter, Threshold: p.Threshold,
+			Labels: s.Classes, Coef: s.Coef, Intercept: s.Intercept, Info: s.Info}
 	case KindGBDT:
 		if d.GBDT == nil {
 			return fmt.Errorf("gbdt model without trees: %w", ErrFormat)
@@ -259,13 +317,4 @@ func LoadModel(path string) (*Bundle, error) {
 		return nil, fmt.Errorf("load model %q: %w", path, err)
 	}
 	return &b, nil
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

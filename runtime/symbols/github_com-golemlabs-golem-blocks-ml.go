@@ -12,7 +12,10 @@ import (
 func init() {
 	Symbols["github.com/golemlabs/golem/blocks/ml/ml"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Accuracy":              reflect.ValueOf(ml.Accuracy),
 		"AutoCGFeatures":        reflect.ValueOf(constant.MakeFromLiteral("2000", token.INT, 0)),
+		"BinaryMetrics":         reflect.ValueOf(ml.BinaryMetrics),
+		"ConfusionMatrix":       reflect.ValueOf(ml.ConfusionMatrix),
 		"DefaultGBDTParams":     reflect.ValueOf(ml.DefaultGBDTParams),
 		"ErrBadMatrix":          reflect.ValueOf(&ml.ErrBadMatrix).Elem(),
 		"ErrColumnType":         reflect.ValueOf(&ml.ErrColumnType).Elem(),
@@ -25,53 +28,95 @@ func init() {
 		"ErrParam":              reflect.ValueOf(&ml.ErrParam).Elem(),
 		"ErrShape":              reflect.ValueOf(&ml.ErrShape).Elem(),
 		"ErrVersion":            reflect.ValueOf(&ml.ErrVersion).Elem(),
+		"F1":                    reflect.ValueOf(ml.F1),
 		"FormatName":            reflect.ValueOf(constant.MakeFromLiteral("\"golem-model\"", token.STRING, 0)),
 		"FormatVersion":         reflect.ValueOf(constant.MakeFromLiteral("2", token.INT, 0)),
+		"KFold":                 reflect.ValueOf(ml.KFold),
 		"KindGBDT":              reflect.ValueOf(constant.MakeFromLiteral("\"gbdt\"", token.STRING, 0)),
 		"KindLinear":            reflect.ValueOf(constant.MakeFromLiteral("\"linear\"", token.STRING, 0)),
+		"KindLogistic":          reflect.ValueOf(constant.MakeFromLiteral("\"logistic\"", token.STRING, 0)),
 		"KindNumber":            reflect.ValueOf(constant.MakeFromLiteral("\"number\"", token.STRING, 0)),
 		"KindString":            reflect.ValueOf(constant.MakeFromLiteral("\"string\"", token.STRING, 0)),
 		"LoadModel":             reflect.ValueOf(ml.LoadModel),
+		"LogLoss":               reflect.ValueOf(ml.LogLoss),
 		"MAE":                   reflect.ValueOf(ml.MAE),
+		"MultiLogLoss":          reflect.ValueOf(ml.MultiLogLoss),
 		"NewBundle":             reflect.ValueOf(ml.NewBundle),
 		"NewCSRFromDense":       reflect.ValueOf(ml.NewCSRFromDense),
 		"NewDictVectorizer":     reflect.ValueOf(ml.NewDictVectorizer),
 		"NewGBDT":               reflect.ValueOf(ml.NewGBDT),
 		"NewLinearRegression":   reflect.ValueOf(ml.NewLinearRegression),
+		"NewLogisticRegression": reflect.ValueOf(ml.NewLogisticRegression),
 		"NewRidge":              reflect.ValueOf(ml.NewRidge),
 		"ObjectiveBinary":       reflect.ValueOf(constant.MakeFromLiteral("\"binary\"", token.STRING, 0)),
 		"ObjectiveMulticlass":   reflect.ValueOf(constant.MakeFromLiteral("\"multiclass\"", token.STRING, 0)),
 		"ObjectiveSquaredError": reflect.ValueOf(constant.MakeFromLiteral("\"squared_error\"", token.STRING, 0)),
+		"Precision":             reflect.ValueOf(ml.Precision),
 		"Predict":               reflect.ValueOf(ml.Predict),
+		"PredictProba":          reflect.ValueOf(ml.PredictProba),
 		"R2":                    reflect.ValueOf(ml.R2),
 		"RMSE":                  reflect.ValueOf(ml.RMSE),
+		"ROCAUC":                reflect.ValueOf(ml.ROCAUC),
+		"Recall":                reflect.ValueOf(ml.Recall),
 		"SaveModel":             reflect.ValueOf(ml.SaveModel),
 		"SelectFloats":          reflect.ValueOf(ml.SelectFloats),
 		"SolverAuto":            reflect.ValueOf(ml.SolverAuto),
 		"SolverCG":              reflect.ValueOf(ml.SolverCG),
 		"SolverCholesky":        reflect.ValueOf(ml.SolverCholesky),
 		"SplitIndices":          reflect.ValueOf(ml.SplitIndices),
+		"StratifiedKFold":       reflect.ValueOf(ml.StratifiedKFold),
 		"Target":                reflect.ValueOf(ml.Target),
+		"TimeSeriesSplit":       reflect.ValueOf(ml.TimeSeriesSplit),
+		"TimeSeriesSplitBy":     reflect.ValueOf(ml.TimeSeriesSplitBy),
 
 		// type definitions
-		"Bundle":           reflect.ValueOf((*ml.Bundle)(nil)),
-		"CSR":              reflect.ValueOf((*ml.CSR)(nil)),
-		"CategorySet":      reflect.ValueOf((*ml.CategorySet)(nil)),
-		"DictVectorizer":   reflect.ValueOf((*ml.DictVectorizer)(nil)),
-		"EncodedColumn":    reflect.ValueOf((*ml.EncodedColumn)(nil)),
-		"Feature":          reflect.ValueOf((*ml.Feature)(nil)),
-		"GBDT":             reflect.ValueOf((*ml.GBDT)(nil)),
-		"GBDTParams":       reflect.ValueOf((*ml.GBDTParams)(nil)),
-		"LinearRegression": reflect.ValueOf((*ml.LinearRegression)(nil)),
-		"Model":            reflect.ValueOf((*ml.Model)(nil)),
-		"Node":             reflect.ValueOf((*ml.Node)(nil)),
-		"SolveInfo":        reflect.ValueOf((*ml.SolveInfo)(nil)),
-		"Solver":           reflect.ValueOf((*ml.Solver)(nil)),
-		"Tree":             reflect.ValueOf((*ml.Tree)(nil)),
+		"Bundle":             reflect.ValueOf((*ml.Bundle)(nil)),
+		"CSR":                reflect.ValueOf((*ml.CSR)(nil)),
+		"CategorySet":        reflect.ValueOf((*ml.CategorySet)(nil)),
+		"Classifier":         reflect.ValueOf((*ml.Classifier)(nil)),
+		"Confusion":          reflect.ValueOf((*ml.Confusion)(nil)),
+		"DictVectorizer":     reflect.ValueOf((*ml.DictVectorizer)(nil)),
+		"EncodedColumn":      reflect.ValueOf((*ml.EncodedColumn)(nil)),
+		"Feature":            reflect.ValueOf((*ml.Feature)(nil)),
+		"Fold":               reflect.ValueOf((*ml.Fold)(nil)),
+		"GBDT":               reflect.ValueOf((*ml.GBDT)(nil)),
+		"GBDTParams":         reflect.ValueOf((*ml.GBDTParams)(nil)),
+		"LinearRegression":   reflect.ValueOf((*ml.LinearRegression)(nil)),
+		"LogisticInfo":       reflect.ValueOf((*ml.LogisticInfo)(nil)),
+		"LogisticRegression": reflect.ValueOf((*ml.LogisticRegression)(nil)),
+		"Model":              reflect.ValueOf((*ml.Model)(nil)),
+		"Node":               reflect.ValueOf((*ml.Node)(nil)),
+		"Proba":              reflect.ValueOf((*ml.Proba)(nil)),
+		"SolveInfo":          reflect.ValueOf((*ml.SolveInfo)(nil)),
+		"Solver":             reflect.ValueOf((*ml.Solver)(nil)),
+		"Tree":               reflect.ValueOf((*ml.Tree)(nil)),
 
 		// interface wrapper definitions
-		"_Model": reflect.ValueOf((*_github_com_golemlabs_golem_blocks_ml_Model)(nil)),
+		"_Classifier": reflect.ValueOf((*_github_com_golemlabs_golem_blocks_ml_Classifier)(nil)),
+		"_Model":      reflect.ValueOf((*_github_com_golemlabs_golem_blocks_ml_Model)(nil)),
 	}
+}
+
+// _github_com_golemlabs_golem_blocks_ml_Classifier is an interface wrapper for Classifier type
+type _github_com_golemlabs_golem_blocks_ml_Classifier struct {
+	IValue        interface{}
+	WClasses      func() []float64
+	WKind         func() string
+	WPredict      func(X *ml.CSR) ([]float64, error)
+	WPredictProba func(X *ml.CSR) (*ml.Proba, error)
+}
+
+func (W _github_com_golemlabs_golem_blocks_ml_Classifier) Classes() []float64 {
+	return W.WClasses()
+}
+func (W _github_com_golemlabs_golem_blocks_ml_Classifier) Kind() string {
+	return W.WKind()
+}
+func (W _github_com_golemlabs_golem_blocks_ml_Classifier) Predict(X *ml.CSR) ([]float64, error) {
+	return W.WPredict(X)
+}
+func (W _github_com_golemlabs_golem_blocks_ml_Classifier) PredictProba(X *ml.CSR) (*ml.Proba, error) {
+	return W.WPredictProba(X)
 }
 
 // _github_com_golemlabs_golem_blocks_ml_Model is an interface wrapper for Model type
