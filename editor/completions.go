@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-//go:generate go run ./internal/gencompletions -o completions.json ../blocks ../blocks/frame
+//go:generate go run ./internal/gencompletions -o completions.json ../blocks ../blocks/frame ../blocks/conn
 
 // completionsJSON lists the exported API of blocks and blocks/frame, made by
 // `go generate ./editor` from their sources.

@@ -46,10 +46,13 @@ func Load(dir string) (*Project, error) {
 	}
 	p := &Project{Dir: abs, Pipelines: map[string]*Pipeline{}}
 	ps := &problems{file: ConfigFile}
+	conns := map[string]*Connection{}
 	if root := decodeFile(ps, data, &p.Config); root != nil {
 		validateConfig(ps, root, &p.Config)
+		parseConnections(ps, mapValue(root, "connections"), conns, false)
 	}
-	errs := ps.errs
+	errs := append(ps.errs, readConnectionsFile(abs, conns)...)
+	p.Config.Connections = conns
 
 	entries, err := os.ReadDir(filepath.Join(abs, PipelinesDir))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -75,6 +75,8 @@ type Config struct {
 	// Variables are project-wide defaults, usable by every pipeline.
 	Variables map[string]string `yaml:"variables,omitempty"`
 	Settings  ProjectSettings   `yaml:"settings,omitempty"`
+	// Connections are the named connection profiles, from golem.yaml and connections.yaml.
+	Connections map[string]*Connection `yaml:"connections,omitempty"`
 }
 
 // ProjectSettings are the defaults of every pipeline run.

@@ -29,6 +29,7 @@ Usage:
   golem retry DIR RUN                      re-run a failed run from its failed blocks
   golem gc DIR [--keep N]                  drop old runs, their logs and stale outputs
   golem backfill DIR PIPELINE --var months=2023-01..2023-12 [--each months] [--nats URL]   one run per value
+  golem secrets set|list|rm DIR [NAME]    encrypted secrets for connection profiles (values never shown)
   golem worker --nats URL [--name N] [--slots N] [--labels a,b]   run runs of a cluster
   golem version                            print the version
 `
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"logs":     runLogs,
 		"worker":   runWorker,
 		"backfill": runBackfill,
+		"secrets":  runSecrets,
 		// The worker process of a run (runtime/worker), started by golem itself.
 		worker.Arg: func(context.Context, []string, io.Writer, io.Writer) error {
 			if worker.Main() != 0 {

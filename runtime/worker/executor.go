@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/projects/secret"
 	"github.com/golemlabs/golem/runtime"
 )
 
@@ -378,6 +379,13 @@ func (s *session) failed(cause string, stderr []string) *runtime.Result {
 	}
 	res := &runtime.Result{RunID: s.runID, Pipeline: s.plan.Pipeline.Name, Status: status, Started: s.started}
 	if !cancelled {
+		// The crash report comes straight from the worker's stderr, past the frame writer's
+		// redaction: mask the project's secrets here.
+		red := secret.ForProject(s.plan.Project.Dir)
+		cause = red.String(cause)
+		for i := range stderr {
+			stderr[i] = red.String(stderr[i])
+		}
 		res.Error, res.Stderr = cause, stderr
 	}
 	for _, name := range s.plan.Blocks() {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/golemlabs/golem/projects/secret"
 	"github.com/golemlabs/golem/runtime"
 )
 
@@ -32,9 +33,10 @@ type frame struct {
 // frameWriter writes frames, one JSON line each, one write per frame so that a frame is whole in
 // the pipe as soon as write returns.
 type frameWriter struct {
-	mu  sync.Mutex
-	out io.Writer
-	buf []byte
+	mu     sync.Mutex
+	out    io.Writer
+	buf    []byte
+	redact *secret.Redactor // masks secret values in every frame; nil masks nothing
 }
 
 func (w *frameWriter) write(f frame) error {
@@ -42,6 +44,7 @@ func (w *frameWriter) write(f frame) error {
 	if err != nil {
 		return err
 	}
+	b = w.redact.Bytes(b)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf = append(append(w.buf[:0], b...), '\n')

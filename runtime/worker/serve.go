@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/projects/secret"
 	"github.com/golemlabs/golem/runtime"
 	"github.com/golemlabs/golem/runtime/output"
 )
@@ -43,7 +44,9 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 		cancel()
 		time.AfterFunc(orphanGrace, func() { os.Exit(3) })
 	}()
-	w := &frameWriter{out: out}
+	// Every frame passes the project's secret values through the redactor: log lines, errors and
+	// small JSON values reach the history, the editor and golem run --json only from here.
+	w := &frameWriter{out: out, redact: secret.ForProject(job.ProjectDir)}
 	res, err := run(ctx, job, w)
 	if err != nil {
 		return w.write(frame{Error: err.Error()})
