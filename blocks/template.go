@@ -7,15 +7,26 @@ import (
 	"strings"
 )
 
-// Templates lists the templates a new block can start from; parquet, csv and http are for data
-// loaders.
-// sql makes a SQL block (a .sql file) of a data loader, transformer, data exporter or custom kind.
-func Templates() []string { return []string{"generic", "parquet", "csv", "http", "sql"} }
+// Templates lists the templates a new block can start from: parquet, csv and http are for data
+// loaders; sql makes a SQL block (a .sql file) of a data loader, transformer, data exporter or
+// custom kind; postgres, s3 and http_json (which use a connection profile) are for data loaders
+// and exporters (http_json: loaders only).
+func Templates() []string {
+	return []string{"generic", "parquet", "csv", "http", "sql", "postgres", "s3", "http_json"}
+}
+
+// connectionTemplates are the templates whose Source names a connection profile, with the
+// profile a new block names when none is given.
+var connectionTemplates = map[string]string{"postgres": "warehouse", "s3": "lake", "http_json": "api"}
+
+// TemplateUsesConnection reports whether template tmpl reads a connection profile (its Source is
+// the profile's name).
+func TemplateUsesConnection(tmpl string) bool { _, ok := connectionTemplates[tmpl]; return ok }
 
 // TemplateOptions say how a new block starts.
 type TemplateOptions struct {
-	Template string   // generic (default), parquet, csv, http or sql
-	Source   string   // the file, glob or URL a parquet, csv or http loader reads
+	Template string   // generic (default), parquet, csv, http, sql, postgres, s3 or http_json
+	Source   string   // the file, glob or URL a parquet, csv or http loader reads; the profile of postgres, s3, http_json
 	Upstream []string // names the transformer's, exporter's or custom block's parameters
 }
 
@@ -42,6 +53,13 @@ func Template(k Kind, name string, o TemplateOptions) (string, error) {
 	}
 	if tmpl == "sql" {
 		return sqlTemplate(k, name, o)
+	}
+	if def, ok := connectionTemplates[tmpl]; ok && (k == DataLoader || (k == DataExporter && tmpl != "http_json")) {
+		profile := o.Source
+		if profile == "" {
+			profile = def
+		}
+		return connectionTemplate(k, name, tmpl, profile, o.Upstream), nil
 	}
 	if tmpl != "generic" && k != DataLoader {
 		return "", fmt.Errorf("no template %q for a %s block: it is for data loaders (templates: %s)", tmpl, k, strings.Join(Templates(), ", "))
@@ -113,4 +131,51 @@ func Template(k Kind, name string, o TemplateOptions) (string, error) {
 	return "package " + Ident(name) + "\n\nimport \"github.com/golemlabs/golem/blocks\"\n\n" +
 		"// Sense is polled until it returns true or the block times out.\n" +
 		"func Sense(ctx *blocks.Context) (bool, error) {\n\treturn true, nil\n}\n", nil
+}
+
+// connectionTemplate is the source of a loader or exporter that uses the profile of a postgres,
+// s3 or http_json template.
+func connectionTemplate(k Kind, name, tmpl, profile string, upstream []string) string {
+	in := "in"
+	if len(upstream) > 0 {
+		in = Ident(upstream[0])
+	}
+	var params []string
+	for _, u := range upstream {
+		params = append(params, Ident(u)+" *frame.Frame")
+	}
+	if len(params) == 0 {
+		params = []string{"in *frame.Frame"}
+	}
+	head := "package " + Ident(name) + "\n\nimport (\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/conn\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\n"
+	p := strconv.Quote(profile)
+	if k == DataLoader {
+		switch tmpl {
+		case "postgres":
+			return head + "// Load queries the postgres connection " + p + " (connections: in golem.yaml); $1, $2... are\n// bound arguments, never spliced into the SQL.\n" +
+				"func Load(ctx *blocks.Context) (*frame.Frame, error) {\n" +
+				"\tdb, err := conn.Postgres(ctx, " + p + ")\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tdefer db.Close()\n" +
+				"\treturn db.Query(\"SELECT * FROM trips WHERE pickup >= $1 LIMIT 1000\", ctx.String(\"since\", \"2023-01-01\"))\n}\n"
+		case "s3":
+			return head + "// Load reads parquet objects from the s3 connection " + p + "; a key ending in / reads every\n// .parquet object under it.\n" +
+				"func Load(ctx *blocks.Context) (*frame.Frame, error) {\n" +
+				"\tbucket, err := conn.S3(ctx, " + p + ")\n\tif err != nil {\n\t\treturn nil, err\n\t}\n" +
+				"\treturn bucket.ReadParquet(ctx.String(\"key\", \"trips/2023/\"))\n}\n"
+		default: // http_json
+			return head + "// Load GETs JSON records from the http connection " + p + ", following next links.\n" +
+				"func Load(ctx *blocks.Context) (*frame.Frame, error) {\n" +
+				"\tapi, err := conn.HTTP(ctx, " + p + ")\n\tif err != nil {\n\t\treturn nil, err\n\t}\n" +
+				"\treturn api.GetJSON(\"v1/items\", conn.Paging{Records: \"data\", Next: \"links.next\"})\n}\n"
+		}
+	}
+	if tmpl == "postgres" {
+		return head + "// Export replaces the table of the postgres connection " + p + " with its input (bulk COPY, one\n// transaction). Modes: conn.Create, conn.Append, conn.Replace, conn.Upsert (with key columns).\n" +
+			"func Export(ctx *blocks.Context, " + strings.Join(params, ", ") + ") error {\n" +
+			"\tdb, err := conn.Postgres(ctx, " + p + ")\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer db.Close()\n" +
+			"\t_, err = db.Write(" + in + ", ctx.String(\"table\", " + strconv.Quote(Ident(name)) + "), conn.Replace)\n\treturn err\n}\n"
+	}
+	return head + "// Export writes its input as a parquet object to the s3 connection " + p + ".\n" +
+		"func Export(ctx *blocks.Context, " + strings.Join(params, ", ") + ") error {\n" +
+		"\tbucket, err := conn.S3(ctx, " + p + ")\n\tif err != nil {\n\t\treturn err\n\t}\n" +
+		"\treturn bucket.WriteParquet(" + in + ", ctx.String(\"key\", " + strconv.Quote("exports/"+name+".parquet") + "))\n}\n"
 }

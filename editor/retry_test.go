@@ -60,7 +60,7 @@ func TestRetryAndRerun(t *testing.T) {
 	for _, b := range r.Blocks {
 		names = append(names, b.Name)
 	}
-	if strings.Join(names, ",") != "prepare,export_trips" {
+	if strings.Join(names, ",") != "prepare,export_trips,export_warehouse" {
 		t.Fatalf("retried blocks = %v, want prepare and its downstream", names)
 	}
 

@@ -82,6 +82,7 @@ func (s *Server) routes() http.Handler {
 
 	h("POST /api/markdown/render", s.renderMarkdown)
 	h("GET /api/completions", s.completions)
+	h("GET /api/secrets", s.listSecrets)
 
 	h("GET /ws", s.serveWS)
 

@@ -57,7 +57,7 @@ func TestInit_TaxiExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(pl.BlockNames(), ","); got != "notes,ingest,prepare,export_trips" {
+	if got := strings.Join(pl.BlockNames(), ","); got != "notes,ingest,prepare,export_trips,export_warehouse" {
 		t.Fatalf("blocks = %s", got)
 	}
 	for _, v := range []string{"source", "months", "output"} {

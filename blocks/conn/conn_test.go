@@ -24,7 +24,7 @@ import (
 
 // project writes a golem.yaml with the given connections: block and a secrets key outside it, and
 // returns the project directory. Secrets are stored with secret.Store.Set.
-func project(t *testing.T, connections string, secrets map[string]string) string {
+func project(t testing.TB, connections string, secrets map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	t.Setenv(secret.KeyFileEnv, filepath.Join(root, "key", "secrets.key"))
@@ -48,7 +48,7 @@ func project(t *testing.T, connections string, secrets map[string]string) string
 }
 
 // bctx is a block context on the project, collecting its log lines.
-func bctx(t *testing.T, dir string, log *[]string) *blocks.Context {
+func bctx(t testing.TB, dir string, log *[]string) *blocks.Context {
 	return blocks.NewContext(blocks.ContextOptions{Context: t.Context(), ProjectDir: dir, Log: func(l string) {
 		if log != nil {
 			*log = append(*log, l)
@@ -56,7 +56,7 @@ func bctx(t *testing.T, dir string, log *[]string) *blocks.Context {
 	}})
 }
 
-func pgProject(t *testing.T, pg *conntest.PG) string {
+func pgProject(t testing.TB, pg *conntest.PG) string {
 	return project(t, fmt.Sprintf(`  warehouse:
     type: postgres
     host: %s

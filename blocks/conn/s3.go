@@ -164,9 +164,9 @@ func (b *Bucket) ReadCSV(key string) (*frame.Frame, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := frame.ReadCSVFrom(bytes.NewReader(data), frame.CSVOptions{})
+	f, err := frame.ReadCSVBytes(b.url(key), data, frame.CSVOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("%s: read %s: %w", b.where, b.url(key), err)
+		return nil, fmt.Errorf("%s: %w", b.where, err)
 	}
 	b.bctx.Logf("%s: read %d rows from %s", b.name, f.NumRows(), b.url(key))
 	return f, nil

@@ -1,10 +1,11 @@
 package frame
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+
+	"github.com/golemlabs/golem/internal/parquet"
 )
 
 // ReadParquetBytes reads parquet files held in memory (downloaded objects, for example), unifying
@@ -13,22 +14,30 @@ func ReadParquetBytes(names []string, data [][]byte) (*Frame, error) {
 	if len(names) != len(data) {
 		return nil, fmt.Errorf("ReadParquetBytes: %d names for %d files", len(names), len(data))
 	}
-	opts := ReadOptions{}.withDefaults()
-	files := make([]*pqFile, len(data))
+	files := make([]*parquet.File, len(data))
+	defer func() {
+		for _, pf := range files {
+			pf.Close()
+		}
+	}()
 	for i, d := range data {
-		pf, err := openParquetReader(bytes.NewReader(d), int64(len(d)))
+		pf, err := parquet.Open(bytes.NewReader(d), int64(len(d)))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", names[i], err)
 		}
-		pf.name = names[i]
 		files[i] = pf
 	}
-	return decodeFiles(files, opts)
+	return decodeFiles(names, files, ReadOptions{}.withDefaults())
 }
 
-// ReadCSVFrom reads CSV with a header row from r, as ReadCSVWith reads a file.
-func ReadCSVFrom(r io.Reader, opts CSVOptions) (*Frame, error) {
-	return readCSV(bufio.NewReaderSize(r, 1<<16), opts)
+// ReadCSVBytes reads CSV held in memory as ReadCSVWith reads a file (name labels it in errors).
+// It unescapes quoted fields in place: data is not usable afterwards.
+func ReadCSVBytes(name string, data []byte, opts CSVOptions) (*Frame, error) {
+	f, err := parseCSV(data, opts, name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return f, nil
 }
 
 // WriteParquetTo writes the frame to w as WriteParquet writes a file.

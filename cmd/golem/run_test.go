@@ -63,7 +63,7 @@ func TestRun_Example_Succeeds(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
 	}
-	for _, want := range []string{"succeeded  ingest", "succeeded  prepare", "succeeded  export_trips", "succeeded in"} {
+	for _, want := range []string{"succeeded  ingest", "succeeded  prepare", "succeeded  export_trips", "succeeded  export_warehouse", "succeeded in"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -83,7 +83,7 @@ func TestRun_JSONSummary(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
 		t.Fatalf("stdout is not the JSON summary: %v\n%s", err, stdout)
 	}
-	if s.Status != "succeeded" || len(s.Blocks) != 3 {
+	if s.Status != "succeeded" || len(s.Blocks) != 4 {
 		t.Fatalf("summary = %+v", s)
 	}
 	if b := s.Blocks[1]; b.Name != "prepare" || b.Rows == nil || *b.Rows == 0 || *b.Cols != 21 {

@@ -38,6 +38,9 @@ type Meta struct {
 // Store keeps block outputs in Dir, one folder per pipeline and block.
 type Store struct {
 	Dir string
+	// Mask, when set, masks secret values in a JSON output before it is written (the worker sets
+	// it to the project's secret redactor), so the editor never serves one.
+	Mask func([]byte) []byte
 }
 
 // NewStore returns the store of the project in projectDir.
@@ -80,6 +83,9 @@ func (s *Store) SaveKeyed(pipeline, block string, v any, runID, cacheKey string)
 		b, err := jsonvalue.Marshal(v)
 		if err != nil {
 			return Meta{}, fmt.Errorf("save output %s/%s: value of type %s is not JSON-serialisable: %w", pipeline, block, m.GoType, err)
+		}
+		if s.Mask != nil {
+			b = s.Mask(b)
 		}
 		m.Bytes = int64(len(b))
 		if err := writeAtomic(filepath.Join(dir, "output.json"), b); err != nil {

@@ -12,6 +12,7 @@ func init() {
 		// function, constant and variable definitions
 		"Append":         reflect.ValueOf(conn.Append),
 		"Create":         reflect.ValueOf(conn.Create),
+		"Defined":        reflect.ValueOf(conn.Defined),
 		"ErrColumns":     reflect.ValueOf(&conn.ErrColumns).Elem(),
 		"ErrHTTP":        reflect.ValueOf(&conn.ErrHTTP).Elem(),
 		"ErrJSON":        reflect.ValueOf(&conn.ErrJSON).Elem(),

@@ -44,7 +44,7 @@ func init() {
 		"NewTimestampMicros": reflect.ValueOf(frame.NewTimestampMicros),
 		"Quantile":           reflect.ValueOf(frame.Quantile),
 		"ReadCSV":            reflect.ValueOf(frame.ReadCSV),
-		"ReadCSVFrom":        reflect.ValueOf(frame.ReadCSVFrom),
+		"ReadCSVBytes":       reflect.ValueOf(frame.ReadCSVBytes),
 		"ReadCSVWith":        reflect.ValueOf(frame.ReadCSVWith),
 		"ReadParquet":        reflect.ValueOf(frame.ReadParquet),
 		"ReadParquetBytes":   reflect.ValueOf(frame.ReadParquetBytes),

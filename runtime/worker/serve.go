@@ -63,8 +63,10 @@ func run(ctx context.Context, job Job, w *frameWriter) (*runtime.Result, error) 
 	if err != nil {
 		return nil, err
 	}
+	store := output.NewStore(proj.Dir)
+	store.Mask = w.redact.Bytes // JSON outputs are served by the editor: stored masked too
 	runner := runtime.NewRunner(runtime.RunnerOptions{
-		Store:        output.NewStore(proj.Dir),
+		Store:        store,
 		BlockTimeout: job.BlockTimeout,
 		MemoryLimit:  job.MemoryLimit,
 		OnEvent:      func(e runtime.Event) { _ = w.write(frame{Event: &e}) },

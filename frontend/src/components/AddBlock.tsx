@@ -12,11 +12,14 @@ const FOLDER: Record<Kind, string> = {
   markdown: 'markdowns/',
 }
 
-const TEMPLATES = [
-  { id: 'generic', label: 'Generic' },
-  { id: 'parquet', label: 'Parquet file' },
-  { id: 'csv', label: 'CSV file' },
-  { id: 'http', label: 'HTTP URL' },
+const TEMPLATES: { id: string; label: string; kinds: Kind[]; connection?: string }[] = [
+  { id: 'generic', label: 'Generic', kinds: ['data_loader', 'transformer', 'data_exporter', 'custom', 'sensor'] },
+  { id: 'parquet', label: 'Parquet file', kinds: ['data_loader'] },
+  { id: 'csv', label: 'CSV file', kinds: ['data_loader'] },
+  { id: 'http', label: 'HTTP URL', kinds: ['data_loader'] },
+  { id: 'postgres', label: 'PostgreSQL', kinds: ['data_loader', 'data_exporter'], connection: 'warehouse' },
+  { id: 's3', label: 'S3 parquet', kinds: ['data_loader', 'data_exporter'], connection: 'lake' },
+  { id: 'http_json', label: 'HTTP JSON API', kinds: ['data_loader'], connection: 'api' },
 ]
 
 export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: () => void }) {
@@ -130,6 +133,7 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
                   <select value={kind} onChange={(e) => {
                       const k = e.target.value as Kind
                       setKind(k)
+                      if (!TEMPLATES.find((t) => t.id === template)?.kinds.includes(k)) setTemplate('generic')
                       setUpstream(defaultUpstream(pipeline.blocks, k))
                     }} data-testid="block-kind-select">
                     {KINDS.map((k) => (
@@ -143,7 +147,7 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
                   <label>
                     Template
                     <select value={template} onChange={(e) => setTemplate(e.target.value)} data-testid="block-template">
-                      {TEMPLATES.map((t) => (
+                      {TEMPLATES.filter((t) => t.kinds.includes(kind)).map((t) => (
                         <option key={t.id} value={t.id}>
                           {t.label}
                         </option>
@@ -153,12 +157,15 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
                 )}
                 {template !== 'generic' && kind !== 'markdown' && (
                   <label className="wide">
-                    {template === 'http' ? 'URL' : 'Path or glob'}
+                    {TEMPLATES.find((t) => t.id === template)?.connection ? 'Connection' : template === 'http' ? 'URL' : 'Path or glob'}
                     <input
                       className="mono"
                       value={source}
                       onChange={(e) => setSource(e.target.value)}
-                      placeholder={template === 'http' ? 'https://…' : template === 'csv' ? 'data/file.csv' : 'data/green/2023/01.parquet'}
+                      placeholder={
+                        TEMPLATES.find((t) => t.id === template)?.connection ??
+                        (template === 'http' ? 'https://…' : template === 'csv' ? 'data/file.csv' : 'data/green/2023/01.parquet')
+                      }
                       data-testid="block-source"
                     />
                   </label>

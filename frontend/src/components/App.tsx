@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import { RunDetail, RunsPage } from './RunsPage'
 import { TriggersPage } from './TriggersPage'
 import { WorkersPage } from './WorkersPage'
+import { SecretsPage } from './SecretsPage'
 import { api, errorText, type Completion, type Project } from '../lib/api'
 import { Socket, wsURL } from '../lib/ws'
 import { AppContext, href, useRoute, usePoll } from '../lib/hooks'
@@ -95,6 +96,9 @@ export function App() {
             <a className={`nav-item${route.page === 'workers' ? ' active' : ''}`} href="#/workers" data-testid="nav-workers">
               Workers
             </a>
+            <a className={`nav-item${route.page === 'secrets' ? ' active' : ''}`} href="#/secrets" data-testid="nav-secrets">
+              Secrets
+            </a>
           </nav>
           <div className="side-section">Pipelines</div>
           <div className="side-list" data-testid="side-pipelines">
@@ -137,6 +141,7 @@ export function App() {
           {route.page === 'run' && <RunDetail key={route.id} id={route.id} />}
           {route.page === 'triggers' && <TriggersPage key={route.name} name={route.name} />}
           {route.page === 'workers' && <WorkersPage />}
+          {route.page === 'secrets' && <SecretsPage />}
         </main>
         <div className="toasts">
           {toasts.map((t) => (

@@ -199,6 +199,28 @@ export interface WorkerInfo {
   last_heartbeat: string
 }
 
+/** SecretInfo is a secret's name and where its value comes from (GET /api/secrets); never a value. */
+export interface SecretInfo {
+  name: string
+  /** store, env (GOLEM_SECRET_<name>) or "store, env" */
+  source: string
+}
+
+/** ConnectionInfo is a connection profile with the names it references (GET /api/secrets). */
+export interface ConnectionInfo {
+  name: string
+  type: 'postgres' | 's3' | 'http'
+  file: string
+  line: number
+  refs: { kind: 'secret' | 'env'; name: string; set: boolean }[]
+}
+
+export interface SecretList {
+  secrets: SecretInfo[]
+  connections: ConnectionInfo[]
+  key_file: string
+}
+
 export interface WorkerList {
   /** cluster is false when runs execute on the editor's machine */
   cluster: boolean
@@ -342,6 +364,7 @@ export class Client {
     this.request<{ runs: Run[] }>('GET', `/api/runs?pipeline=${enc(pipeline)}&limit=${limit}&blocks=true`).then((r) => r.runs)
   getRun = (id: string) => this.request<Run>('GET', `/api/runs/${enc(id)}`)
   workers = () => this.request<WorkerList>('GET', '/api/workers')
+  secrets = () => this.request<SecretList>('GET', '/api/secrets')
   cancelRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/cancel`)
   triggers = (pipeline: string) => this.request<TriggerList>('GET', `/api/pipelines/${enc(pipeline)}/triggers`)
   setTriggerEnabled = (pipeline: string, trigger: string, enabled: boolean) =>

@@ -53,6 +53,7 @@ export type Route =
   | { page: 'run'; id: string }
   | { page: 'triggers'; name: string }
   | { page: 'workers' }
+  | { page: 'secrets' }
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#\/?/, '')
@@ -62,6 +63,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'triggers' && parts[1]) return { page: 'triggers', name: parts[1] }
   if (parts[0] === 'run' && parts[1]) return { page: 'run', id: parts[1] }
   if (parts[0] === 'workers') return { page: 'workers' }
+  if (parts[0] === 'secrets') return { page: 'secrets' }
   if (parts[0] === 'f' && parts.length > 1) return { page: 'file', path: parts.slice(1).join('/') }
   return { page: 'project' }
 }
@@ -82,6 +84,8 @@ export function href(r: Route): string {
       return `#/triggers/${encodeURIComponent(r.name)}`
     case 'workers':
       return '#/workers'
+    case 'secrets':
+      return '#/secrets'
   }
 }
 
