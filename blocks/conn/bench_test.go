@@ -57,11 +57,16 @@ func BenchmarkPostgres_Trips2023(b *testing.B) {
 	if err != nil {
 		psql = filepath.Join(pg.Bin, "psql")
 	}
-	runPsql := func(cmd string) {
+	runPsql := func(cmds ...string) {
 		b.Helper()
-		c := exec.Command(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", cmd, pg.URL())
+		args := []string{"-X", "-q", "-v", "ON_ERROR_STOP=1"}
+		for _, c := range cmds {
+			args = append(args, "-c", c)
+		}
+		c := exec.Command(psql, append(args, pg.URL())...)
+		c.Dir = os.TempDir()
 		if out, err := c.CombinedOutput(); err != nil {
-			b.Fatalf("psql %s: %v\n%s", cmd, err, out)
+			b.Fatalf("psql %s: %v\n%s", cmds, err, out)
 		}
 	}
 	rows := float64(trips.NumRows())
@@ -83,7 +88,7 @@ func BenchmarkPostgres_Trips2023(b *testing.B) {
 	b.Run("write/psql_copy_csv", func(b *testing.B) {
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
-			runPsql(`TRUNCATE trips_psql; \copy trips_psql FROM '` + csvPath + `' CSV HEADER`)
+			runPsql("TRUNCATE trips_psql", `\copy trips_psql FROM '`+csvPath+`' CSV HEADER`)
 		}
 		report(b, start)
 	})
