@@ -176,8 +176,10 @@ func missingTable(err error) (string, bool) {
 	return strings.ToLower(m[1]), true
 }
 
-// load copies into DuckDB the added frames stmt names that are not loaded yet. An Arrow stream
-// can be scanned once, so each becomes a temporary table (a self-join scans it twice). A name is
+// load copies into DuckDB the added frames stmt names that are not loaded yet. Each becomes a
+// temporary table: a view straight over its Arrow stream was tried and gives wrong rows — a
+// stream can be read once (a self-join saw 0 rows) and DuckDB pushes constant filters into the
+// scan, which the stream ignores (WHERE id = 2 kept every row); TestTablesScannedTwice. A name is
 // looked for as a word of the statement: DuckDB lists no table names for a statement with
 // parameters, and a false match only loads a table early.
 func (db *DB) load(ctx context.Context, stmt string) error {

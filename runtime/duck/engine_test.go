@@ -178,3 +178,31 @@ func TestCancelStopsAQuery(t *testing.T) {
 		t.Errorf("cancel took %s after the cancel, want < 1s", d-300*time.Millisecond)
 	}
 }
+
+// TestTablesScannedTwice: an upstream table gives the same rows however often a statement scans
+// it and whatever filter it takes. (A view straight over the Arrow stream gave 0 rows to a
+// self-join — a stream is read once — and ignored a constant filter pushed into the scan, so each
+// upstream is copied into a temporary table.)
+func TestTablesScannedTwice(t *testing.T) {
+	db := open(t)
+	db.Add("v", frame.MustNew(frame.NewInts("id", []int64{1, 2, 3})))
+	for q, want := range map[string]int64{
+		"SELECT count(*) AS n FROM v":                                                             3,
+		"SELECT count(*) AS n FROM v a JOIN v b USING (id)":                                       3,
+		"WITH x AS (SELECT * FROM v) SELECT count(*) AS n FROM x a JOIN x b USING (id)":           3,
+		"SELECT count(*) AS n FROM (SELECT * FROM v UNION ALL SELECT * FROM v)":                   6,
+		"SELECT (SELECT count(*) FROM v) + (SELECT count(*) FROM v) AS n":                         6,
+		"SELECT count(*) AS n FROM v WHERE id > $1":                                               1,
+		"CREATE TEMP TABLE w AS SELECT * FROM v; SELECT count(*) AS n FROM v, w":                  9,
+		"COPY v TO '" + t.TempDir() + "/v.parquet' (FORMAT parquet); SELECT count(*) AS n FROM v": 3,
+	} {
+		out, err := db.Run(context.Background(), Script{Text: q}, nil, int64(2))
+		if err != nil {
+			t.Errorf("%s: %v", q, err)
+			continue
+		}
+		if got := out.Col("n").Ints()[0]; got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
+		}
+	}
+}
