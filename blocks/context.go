@@ -23,6 +23,9 @@ type Context struct {
 	block    string
 	runID    string
 	sql      func(ctx context.Context, query string, args []any) (*frame.Frame, error)
+
+	tracker     Tracker
+	trialParams map[string]any
 }
 
 // ContextOptions configures a Context; the runtime builds one per block run.
@@ -37,6 +40,11 @@ type ContextOptions struct {
 	RunID         string
 	// SQL runs ctx.SQL; nil means SQL is not available to the block.
 	SQL func(ctx context.Context, query string, args []any) (*frame.Frame, error)
+	// Tracker receives what the block logs (parameters, metrics, artifacts, models) and resolves
+	// registered models; nil logs nothing.
+	Tracker Tracker
+	// TrialParams are the parameters of the search trial the block runs as, nil outside a trial.
+	TrialParams map[string]any
 }
 
 // NewContext returns a Context for one block run.
@@ -44,6 +52,7 @@ func NewContext(o ContextOptions) *Context {
 	c := &Context{
 		ctx: o.Context, vars: o.Vars, log: o.Log, dir: o.ProjectDir, execTime: o.ExecutionTime,
 		pipeline: o.Pipeline, block: o.Block, runID: o.RunID, sql: o.SQL,
+		tracker: o.Tracker, trialParams: o.TrialParams,
 	}
 	if c.ctx == nil {
 		c.ctx = context.Background()

@@ -13,3 +13,6 @@ var ErrUnsupported = errors.New("unsupported syntax")
 
 // ErrBadVariable reports a variable whose value does not parse as the type a block asks for.
 var ErrBadVariable = errors.New("bad variable")
+
+// ErrNoAlias reports a model reference (name@alias) naming an alias the registered model does not have.
+var ErrNoAlias = errors.New("model has no such alias")

@@ -75,7 +75,7 @@ func TestInit_TaxiExample(t *testing.T) {
 			t.Errorf("missing %s: %v", f, err)
 		}
 	}
-	if got := strings.Join(p.PipelineNames(), ","); got != "batch_inference,data_preparation,data_preparation_sql,train_gbdt,train_linear" {
+	if got := strings.Join(p.PipelineNames(), ","); got != "batch_inference,data_preparation,data_preparation_sql,train_gbdt,train_linear,tune_gbdt" {
 		t.Fatalf("pipelines = %s", got)
 	}
 	for _, name := range p.PipelineNames() {

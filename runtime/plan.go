@@ -36,6 +36,8 @@ type Options struct {
 	Trigger     string // cli, editor, schedule:<name>, api, retry:<run id>
 	// ExecutionTime is the time the run stands for (a scheduled fire time); zero means its start.
 	ExecutionTime time.Time
+	// Trial makes the run a trial of a search (see Trial); nil for every other run.
+	Trial *Trial `json:",omitempty"`
 }
 
 // Node is one block of a plan.
@@ -96,6 +98,11 @@ func Build(proj *projects.Project, pipeline string, opts Options) (*Plan, error)
 	vars, err := pl.ResolveVars(proj.Config.Variables, opts.Vars)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline %q: %w", pipeline, err)
+	}
+	if opts.Trial != nil {
+		for k, v := range opts.Trial.Params { // a trial's parameters need not be declared variables
+			vars[k] = v
+		}
 	}
 	plan := &Plan{Project: proj, Pipeline: pl, Vars: vars, Options: opts, byName: map[string]*Node{}}
 	ymlFile := projects.PipelineFilePath(pl.Name)

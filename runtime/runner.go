@@ -44,26 +44,28 @@ const (
 	BlockLog      EventKind = "block_log"
 	BlockSaving   EventKind = "block_saving" // its code is done; its output is being stored
 	BlockFinished EventKind = "block_finished"
+	BlockRecord   EventKind = "block_record" // a parameter, metric, artifact or model the block logged (Record)
 	RunFinished   EventKind = "run_finished"
 )
 
 // Event is progress of a run, sent on the channel given to Runner.Run.
 type Event struct {
-	Kind     EventKind     `json:"type"`
-	Time     time.Time     `json:"time"`
-	RunID    string        `json:"run_id"`
-	Pipeline string        `json:"pipeline"`
-	Block    string        `json:"block,omitempty"`
-	Status   string        `json:"status,omitempty"`
-	Line     string        `json:"line,omitempty"`
-	Rows     int           `json:"rows,omitempty"`
-	Cols     int           `json:"cols,omitempty"`
-	Attempt  int           `json:"attempt,omitempty"`
-	Duration time.Duration `json:"duration,omitempty"`
-	Err      *BlockError   `json:"error,omitempty"`
-	Trigger  string        `json:"trigger,omitempty"` // run_queued, run_started: who asked for the run
-	Worker   string        `json:"worker,omitempty"`  // the cluster worker that runs the run (attempt: its attempt)
-	Blocks   []string      `json:"blocks,omitempty"`  // run_queued, run_started: the blocks it executes
+	Kind     EventKind      `json:"type"`
+	Time     time.Time      `json:"time"`
+	RunID    string         `json:"run_id"`
+	Pipeline string         `json:"pipeline"`
+	Block    string         `json:"block,omitempty"`
+	Status   string         `json:"status,omitempty"`
+	Line     string         `json:"line,omitempty"`
+	Rows     int            `json:"rows,omitempty"`
+	Cols     int            `json:"cols,omitempty"`
+	Attempt  int            `json:"attempt,omitempty"`
+	Duration time.Duration  `json:"duration,omitempty"`
+	Err      *BlockError    `json:"error,omitempty"`
+	Trigger  string         `json:"trigger,omitempty"` // run_queued, run_started: who asked for the run
+	Worker   string         `json:"worker,omitempty"`  // the cluster worker that runs the run (attempt: its attempt)
+	Blocks   []string       `json:"blocks,omitempty"`  // run_queued, run_started: the blocks it executes
+	Record   *blocks.Record `json:"record,omitempty"`  // block_record: what the block logged
 }
 
 // Result is the outcome of a run.
@@ -137,6 +139,10 @@ type RunnerOptions struct {
 	// channel: a worker process writes it to its supervisor before the block goes on, so a crash
 	// right after a log line does not lose the line.
 	OnEvent func(Event)
+	// Trials runs the trials of searches in worker processes; nil refuses searches.
+	Trials TrialFunc
+	// Models resolves registered models for ml.LoadModel; nil refuses.
+	Models ModelFunc
 }
 
 // Runner executes plans.
@@ -170,6 +176,7 @@ func NewRunID() string {
 
 type nodeState struct {
 	done   chan struct{}
+	saved  chan struct{} // closed once the block's output is stored (or will not be)
 	status string
 	value  any
 	stored func() (any, error) // loads a cached block's stored output, once, for the first downstream that needs it
@@ -206,7 +213,9 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		return nil, err
 	}
 	// Partial outputs of a run whose worker was killed mid-write would stay forever otherwise.
-	_, _ = r.o.Store.RemoveStale(plan.Pipeline.Name)
+	if plan.Options.Trial == nil { // a trial runs beside its search's run, which may be saving
+		_, _ = r.o.Store.RemoveStale(plan.Pipeline.Name)
+	}
 	pipeline := plan.Pipeline.Name
 	res := &Result{RunID: runID, Pipeline: pipeline, Started: time.Now()}
 	var emitMu sync.Mutex
@@ -249,7 +258,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 	x := &execution{plan: plan, runID: runID, states: map[string]*nodeState{}, emit: emit}
 	states := x.states
 	for _, n := range plan.Nodes {
-		states[n.Name()] = &nodeState{done: make(chan struct{})}
+		states[n.Name()] = &nodeState{done: make(chan struct{}), saved: make(chan struct{})}
 	}
 	// consumers counts, per block, the downstream blocks of this run still to read its value; the
 	// last one drops it, so a long pipeline does not hold every intermediate frame until the end.
@@ -278,12 +287,19 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 		st := states[n.Name()]
 		if !n.Run || n.Source == nil {
 			close(st.done)
+			close(st.saved)
 			st.status = ""
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sl := &slot{}
+			defer func() {
+				if !sl.saving {
+					close(st.saved)
+				}
+			}()
 			defer consumed(n)
 			defer close(st.done)
 			st.res = BlockResult{Name: n.Name()}
@@ -308,7 +324,7 @@ func (r *Runner) RunWithID(ctx context.Context, plan *Plan, runID string, events
 			}
 			// The slot is held until the block's output is stored, so MaxParallel bounds blocks
 			// and saves together (MaxParallel 1 stays strictly serial).
-			sl := &slot{release: sync.OnceFunc(func() { <-sem })}
+			sl.release = sync.OnceFunc(func() { <-sem })
 			defer func() {
 				if !sl.saving {
 					sl.release()
@@ -360,7 +376,8 @@ func (r *Runner) execNode(ctx context.Context, x *execution, n *Node, st *nodeSt
 		emit(Event{Kind: BlockLog, Block: n.Name(), Line: line})
 	}
 	st.key = cacheKey(plan, n, r.upstreamKeys(x, n))
-	if m, ok := cached(r.o.Store, plan, n, st.key, r.o.Clock.Now()); ok {
+	trial := plan.Options.Trial != nil
+	if m, ok := cached(r.o.Store, plan, n, st.key, r.o.Clock.Now()); ok && !trial {
 		// The stored output is read only when a downstream that runs needs it: a cached block
 		// whose downstreams are all cached costs its meta.json (a month of trips was 17 MB read).
 		st.status, st.stored = StatusCached, sync.OnceValues(func() (any, error) {
@@ -427,7 +444,7 @@ func (r *Runner) execNode(ctx context.Context, x *execution, n *Node, st *nodeSt
 		st.res.Status = StatusSucceeded
 		emit(Event{Kind: BlockFinished, Block: n.Name(), Status: StatusSucceeded, Rows: st.res.Rows, Cols: st.res.Cols, Duration: st.res.Duration})
 	}
-	if out == nil {
+	if out == nil || trial { // a trial's value is its result, not the block's output
 		finish(nil)
 		return
 	}
@@ -436,6 +453,7 @@ func (r *Runner) execNode(ctx context.Context, x *execution, n *Node, st *nodeSt
 	sl.saving = true
 	go func() {
 		defer x.saves.Done()
+		defer close(st.saved)
 		defer sl.release()
 		_, err := r.o.Store.SaveKeyed(plan.Pipeline.Name, n.Name(), out, x.runID, st.key)
 		finish(err)
@@ -560,15 +578,28 @@ func (r *Runner) attempt(ctx context.Context, x *execution, n *Node, inputs []an
 	}
 	sqlFn, closeSQL := r.sqlHook(x, n, inputs)
 	defer closeSQL()
+	entry, results := src.Entry.Name, len(src.Entry.Results)
+	var trialParams map[string]any
+	if t := plan.Options.Trial; t != nil {
+		entry, trialParams = t.Entry, t.Values
+		if ft, err = it.funcType(ctx, entry); err != nil {
+			return nil, retry.Permanent(fmt.Errorf("search trial: the block has no function %s: %w", entry, err))
+		}
+		if ft.NumOut() != 2 || ft.Out(0).Kind() != reflect.Float64 {
+			return nil, retry.Permanent(&BlockError{Block: n.Name(), File: src.File,
+				Message: fmt.Sprintf("search trial: %s must return (float64, error): the value the search minimises or maximises", entry)})
+		}
+		results = 1
+	}
 	bctx := blocks.NewContext(blocks.ContextOptions{
 		Context: ctx, Vars: plan.Vars, Log: it.logLine, ProjectDir: plan.Project.Dir,
 		ExecutionTime: plan.executionTime(), Pipeline: plan.Pipeline.Name, Block: n.Name(), RunID: x.runID,
-		SQL: sqlFn,
+		SQL: sqlFn, Tracker: newTracker(ctx, r, x, n), TrialParams: trialParams,
 	})
 	args := []reflect.Value{reflect.ValueOf(bctx)}
 	if ft.NumIn() != len(inputs)+1 {
 		return nil, &BlockError{Block: n.Name(), File: src.File, Line: src.Entry.Pos.Line, Col: src.Entry.Pos.Column,
-			Message: fmt.Sprintf("%s takes %d inputs, got %d", src.Entry.Name, ft.NumIn()-1, len(inputs))}
+			Message: fmt.Sprintf("%s takes %d inputs, got %d", entry, ft.NumIn()-1, len(inputs))}
 	}
 	ups := inputsOf(n)
 	for i, in := range inputs {
@@ -583,9 +614,12 @@ func (r *Runner) attempt(ctx context.Context, x *execution, n *Node, inputs []an
 	if src.Kind == blocks.Sensor {
 		return r.sense(ctx, it, n, args)
 	}
-	out, err = it.call(ctx, src.Entry.Name, args, len(src.Entry.Results))
+	out, err = it.call(ctx, entry, args, results)
 	if err != nil {
 		return nil, err
+	}
+	if trialParams != nil || plan.Options.Trial != nil {
+		return out, nil
 	}
 	if f, ok := out.(*frame.Frame); (ok && f == nil) || (out == nil && len(src.Entry.Results) == 1 && src.Entry.Results[0].Key == "*"+blocks.ModulePath+"/frame.Frame") {
 		return nil, &BlockError{Block: n.Name(), File: src.File, Line: src.Entry.Pos.Line, Col: src.Entry.Pos.Column,

@@ -34,7 +34,7 @@
 //
 // and a batch-inference block:
 //
-//	b, err := ml.LoadModel(ctx.Path("models/lr.json"))
+//	b, err := ml.ReadModel(ctx.Path("models/lr.json"))
 //	pred, err := b.Predict(trips) // encode with the saved vocabulary, then predict
 //
 // Boosted trees (GBDT) also classify: set GBDTParams.Objective to
@@ -50,6 +50,6 @@
 // "encoder" (input columns with their kind, features with their column and
 // category), "metrics" (NaN and ±Inf as the strings "NaN", "Infinity",
 // "-Infinity"), "training"}. It holds no times or durations, so the same
-// inputs give the same bytes. LoadModel reads versions 1 and 2, refuses files
+// inputs give the same bytes. ReadModel reads versions 1 and 2, refuses files
 // of a newer version and names the file in every error.
 package ml

@@ -198,6 +198,10 @@ type GBDT struct {
 	ValLoss   []float64 `json:"val_loss,omitempty"`  // per round, on the validation set given to Fit (only scored)
 	// FitDuration is how long Fit took; run metadata, not saved in model files.
 	FitDuration time.Duration `json:"-"`
+	// OnRound, when set, is called by Fit after each round with the round (from 1), its training
+	// loss and its loss on the validation set given to Fit (NaN without one): a block logs the
+	// curve with ctx.LogMetricStep, which also lets a search prune a weak trial while it trains.
+	OnRound func(round int, trainLoss, valLoss float64) `json:"-"`
 }
 
 // NewGBDT returns an unfitted model with the parameters (zero Rounds,
@@ -467,6 +471,13 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 		m.TrainLoss = append(m.TrainLoss, lossOf(p.Objective, K, y, score, train))
 		if hasVal {
 			m.ValLoss = append(m.ValLoss, lossOf(p.Objective, K, yval, vscore, nil))
+		}
+		if m.OnRound != nil {
+			vl := math.NaN()
+			if hasVal {
+				vl = m.ValLoss[len(m.ValLoss)-1]
+			}
+			m.OnRound(round, m.TrainLoss[len(m.TrainLoss)-1], vl)
 		}
 		if len(held) > 0 {
 			l := lossOf(p.Objective, K, y, score, held)

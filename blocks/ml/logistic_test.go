@@ -322,7 +322,7 @@ func TestLogistic_SaveLoad(t *testing.T) {
 			if !strings.Contains(string(raw), `"val_auc": "NaN"`) || !strings.Contains(string(raw), `"kind": "logistic"`) {
 				t.Errorf("model file lacks the logistic kind or the NaN metric:\n%.400s", raw)
 			}
-			got, err := LoadModel(path)
+			got, err := ReadModel(path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,7 +18,7 @@ const (
 	KindLogistic = "logistic"
 )
 
-// The model file format this package writes. LoadModel reads versions up to
+// The model file format this package writes. ReadModel reads versions up to
 // FormatVersion and refuses newer ones.
 const (
 	FormatName    = "golem-model"
@@ -302,8 +302,9 @@ func SaveModel(path string, b *Bundle) error {
 	return nil
 }
 
-// LoadModel reads a model file written by SaveModel. Errors name the file.
-func LoadModel(path string) (*Bundle, error) {
+// ReadModel reads a model file written by SaveModel. Errors name the file. LoadModel loads a
+// registered model (or a file) from a block.
+func ReadModel(path string) (*Bundle, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load model: %w", err)

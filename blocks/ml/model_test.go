@@ -66,7 +66,7 @@ func TestSaveModel_RoundTrip(t *testing.T) {
 			if err := SaveModel(path, b); err != nil {
 				t.Fatal(err)
 			}
-			got, err := LoadModel(path)
+			got, err := ReadModel(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +141,7 @@ func TestLoadModel_Errors(t *testing.T) {
 			if err := os.WriteFile(path, tt.content, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := LoadModel(path)
+			_, err := ReadModel(path)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -150,7 +150,7 @@ func TestLoadModel_Errors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadModel(filepath.Join(t.TempDir(), "missing.json")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := ReadModel(filepath.Join(t.TempDir(), "missing.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 }

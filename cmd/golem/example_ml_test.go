@@ -71,7 +71,27 @@ func TestRun_ExamplePipelines_OnSample(t *testing.T) {
 	if len(models) == 0 {
 		t.Errorf("no model files in models/")
 	}
-	// batch_inference loads models/latest.json: the GBDT model trained last.
+	// batch_inference loads taxi-duration@champion; with no champion yet, the latest version: the
+	// GBDT model trained last (version 3).
+	runJSON(t, dir, "batch_inference")
+	if m := lastEntry(t, dir, "batch_inference").Params["model"]; m != "taxi-duration/3" {
+		t.Errorf("batch_inference without a champion used %v, want the latest version taxi-duration/3", m)
+	}
+	if _, stderr, err := golem(t, "models", dir, "alias", "taxi-duration", "1", "champion"); err != nil {
+		t.Fatal(err, stderr)
+	}
+	runJSON(t, dir, "batch_inference", "model=taxi-duration@champion")
+	if m := lastEntry(t, dir, "batch_inference").Params["model"]; m != "taxi-duration/1" {
+		t.Errorf("batch_inference with champion → 1 used %v", m)
+	}
+	runJSON(t, dir, "batch_inference", "model=taxi-duration/2")
+	if m := lastEntry(t, dir, "batch_inference").Params["model"]; m != "taxi-duration/2" {
+		t.Errorf("batch_inference model=taxi-duration/2 used %v", m)
+	}
+	runJSON(t, dir, "batch_inference", "model=models/latest.json")
+	if _, _, err := golem(t, "run", dir, "batch_inference", "--var", "model=taxi-duration/9"); err == nil {
+		t.Error("batch_inference with a missing version succeeded")
+	}
 	runJSON(t, dir, "batch_inference")
 	preds, err := frame.ReadParquet(filepath.Join(dir, "output", "predictions-2023-03.parquet"))
 	if err != nil {
@@ -79,6 +99,41 @@ func TestRun_ExamplePipelines_OnSample(t *testing.T) {
 	}
 	if preds.NumRows() < 2000 || !preds.Has("trip_id") || !preds.Has("predicted_duration") || !preds.Has("duration") {
 		t.Errorf("predictions: %d rows, columns %v", preds.NumRows(), preds.Columns())
+	}
+}
+
+// lastEntry is the newest experiment entry of pipeline.
+func lastEntry(t *testing.T, dir, pipeline string) entryOut {
+	t.Helper()
+	es := experiments(t, dir, pipeline, "--no-trials")
+	if len(es) == 0 {
+		t.Fatalf("no entries of %s", pipeline)
+	}
+	return es[0]
+}
+
+// TestRun_TuneGBDT_OnSample runs the example's search: trials in parallel worker processes, each
+// an entry whose parent is the search, the best trial trained again and registered.
+func TestRun_TuneGBDT_OnSample(t *testing.T) {
+	dir := example(t)
+	s := runJSON(t, dir, "tune_gbdt", "trials=4", "parallel=2", "pruner=none")
+	m := metrics(t, s)
+	search := lastEntry(t, dir, "tune_gbdt")
+	trials := experiments(t, dir, "--parent", search.ID)
+	if len(trials) != 4 {
+		t.Fatalf("%d trials", len(trials))
+	}
+	best := math.Inf(1)
+	for _, tr := range trials {
+		if tr.Parent == nil || *tr.Parent != search.ID || tr.Status != "succeeded" || tr.Params["learning_rate"] == nil ||
+			len(tr.Stepped) != 1 {
+			t.Fatalf("trial %+v", tr)
+		}
+		best = math.Min(best, tr.Metrics["val_rmse"])
+	}
+	if search.Model == nil || search.Model.Name != "taxi-duration" || math.Abs(search.Metrics["best_val_rmse"]-best) > 1e-12 ||
+		math.Abs(m["val_rmse"]-best) > 1e-9 {
+		t.Fatalf("search entry %+v (best trial %v, model metrics %v)", search, best, m)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/runtime/artifact"
 	"github.com/golemlabs/golem/runtime/output"
 )
 
@@ -73,7 +74,17 @@ func runGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "removed %d runs (keeping %d per pipeline), %d stale outputs and %d partial output files\n", runs, n, outputs, len(partial))
+	// Artifacts and registered models nothing points to any more (their runs were pruned).
+	keepArtifacts, err := h.ArtifactHashes(ctx)
+	if err != nil {
+		return err
+	}
+	artifacts, err := artifact.NewStore(proj.Dir).Prune(keepArtifacts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "removed %d runs (keeping %d per pipeline, and every run that registered a model version), %d stale outputs, %d partial output files and %d artifacts\n",
+		runs, n, outputs, len(partial), artifacts)
 	return nil
 }
 

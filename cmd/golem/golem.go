@@ -28,6 +28,8 @@ Usage:
   golem logs DIR RUN [--block NAME]        print a run's logs
   golem retry DIR RUN                      re-run a failed run from its failed blocks
   golem gc DIR [--keep N]                  drop old runs, their logs and stale outputs
+  golem experiments DIR [PIPELINE] [--json]   what blocks logged: parameters, metrics, models, trials
+  golem models DIR [--json]                the model registry; golem models DIR alias NAME VERSION ALIAS
   golem backfill DIR PIPELINE --var months=2023-01..2023-12 [--each months] [--nats URL]   one run per value
   golem secrets set|list|rm DIR [NAME]    encrypted secrets for connection profiles (values never shown)
   golem worker --nats URL [--name N] [--slots N] [--labels a,b]   run runs of a cluster
@@ -49,16 +51,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: no command", errUsage)
 	}
 	cmds := map[string]command{
-		"init":     runInit,
-		"run":      runRun,
-		"runs":     runRuns,
-		"start":    runStart,
-		"retry":    runRetry,
-		"gc":       runGC,
-		"logs":     runLogs,
-		"worker":   runWorker,
-		"backfill": runBackfill,
-		"secrets":  runSecrets,
+		"init":        runInit,
+		"run":         runRun,
+		"runs":        runRuns,
+		"start":       runStart,
+		"retry":       runRetry,
+		"gc":          runGC,
+		"logs":        runLogs,
+		"worker":      runWorker,
+		"backfill":    runBackfill,
+		"experiments": runExperiments,
+		"models":      runModels,
+		"secrets":     runSecrets,
 		// The worker process of a run (runtime/worker), started by golem itself.
 		worker.Arg: func(context.Context, []string, io.Writer, io.Writer) error {
 			if worker.Main() != 0 {

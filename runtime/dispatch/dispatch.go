@@ -394,7 +394,8 @@ func (d *Dispatcher) CancelPipeline(pipeline string) error {
 }
 
 // Subscribe returns a channel receiving every run's events and a function that ends the
-// subscription. A subscriber that falls behind loses log lines, never status events.
+// subscription. A subscriber that falls behind loses log lines and records (metric points),
+// never status events.
 func (d *Dispatcher) Subscribe() (<-chan runtime.Event, func()) {
 	ch := make(chan runtime.Event, 4096)
 	d.mu.Lock()
@@ -414,7 +415,7 @@ func (d *Dispatcher) broadcast(e runtime.Event) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for ch := range d.subs {
-		if e.Kind == runtime.BlockLog {
+		if e.Kind == runtime.BlockLog || e.Kind == runtime.BlockRecord { // the history has them all
 			select {
 			case ch <- e:
 			default:

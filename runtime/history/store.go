@@ -22,7 +22,8 @@ var (
 	bucketByStatus   = []byte("by_status")   // status \x00 id → nil
 	bucketFires      = []byte("fires")       // pipeline \x00 trigger → RFC 3339 time of the last fire
 	bucketMeta       = []byte("meta")        // "version" → "1"
-	allBuckets       = [][]byte{bucketRuns, bucketByPipeline, bucketByStatus, bucketFires, bucketMeta}
+	allBuckets       = [][]byte{bucketRuns, bucketByPipeline, bucketByStatus, bucketFires, bucketMeta,
+		bucketEntries, bucketSteps, bucketModels, bucketVersions}
 )
 
 // DBFile and LogsDir are the names used inside the directory given to Open.
@@ -302,6 +303,9 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 }
 
 func deleteRun(tx *bolt.Tx, id, pipeline string, status Status) error {
+	if err := deleteEntries(tx, id); err != nil {
+		return err
+	}
 	if err := tx.Bucket(bucketRuns).Delete([]byte(id)); err != nil {
 		return err
 	}
@@ -414,7 +418,8 @@ func walkBack(b *bolt.Bucket, prefix, before string, fn func(id, v []byte) (bool
 
 // Prune keeps the newest keep runs of pipeline ("" means every pipeline,
 // each keeping its own newest keep) and deletes older finished runs with
-// their logs. Unfinished runs are never removed. It returns the removed IDs
+// their logs. Unfinished runs are never removed, nor runs that registered a model version (its
+// lineage points at them); they do not count against keep. It returns the removed IDs
 // so the caller can delete their outputs.
 func (s *Store) Prune(ctx context.Context, pipeline string, keep int) ([]string, error) {
 	if keep < 0 {
@@ -427,6 +432,7 @@ func (s *Store) Prune(ctx context.Context, pipeline string, keep int) ([]string,
 		if pipeline == "" {
 			pipelines = pipelineNames(tx)
 		}
+		registered := registeredRuns(tx)
 		for _, p := range pipelines {
 			type victim struct {
 				id     string
@@ -435,6 +441,9 @@ func (s *Store) Prune(ctx context.Context, pipeline string, keep int) ([]string,
 			var victims []victim
 			n := 0
 			err := walkBack(tx.Bucket(bucketByPipeline), p, "", func(id, status []byte) (bool, error) {
+				if registered[string(id)] {
+					return true, nil
+				}
 				n++
 				if n > keep && Status(status).Terminal() {
 					victims = append(victims, victim{string(id), Status(status)})
@@ -488,4 +497,16 @@ func (s *Store) Pipelines(ctx context.Context) ([]string, error) {
 		return nil
 	})
 	return names, err
+}
+
+// OpenReader returns a Store that only reads the history in dir: it creates nothing, so a worker
+// process can resolve registered models without writing the file the supervisor owns.
+func OpenReader(dir string, o Options) *Store {
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = 10 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Store{dir: dir, path: filepath.Join(dir, DBFile), opts: o, self: Self()}
 }

@@ -75,6 +75,10 @@ func (r *Recorder) Cancel(ctx context.Context, id string) error {
 // here survives the crash of a block; Finish writes the rest.
 const coalesce = 50 * time.Millisecond
 
+// entryTicks is how many ticks what blocks log (metrics, parameters) may wait to be written: a
+// block logging a metric per iteration is written every 250 ms, and when it ends.
+const entryTicks = 5
+
 // Track records the events of run id as they come and forwards each to out (when not nil). It
 // returns when in is closed; changes not yet written are written by Finish. Errors writing the
 // history are collected and returned; the run goes on.
@@ -103,8 +107,15 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 			}
 		}))
 	}
+	tracked := newTracking(id)
+	writeEntries := func() {
+		if err := tracked.write(ctx, r.H); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	tick := time.NewTicker(coalesce)
 	defer tick.Stop()
+	ticks := 0
 	for {
 		var e runtime.Event
 		var ok bool
@@ -116,6 +127,9 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 				flush(b)
 			}
 			write()
+			if ticks++; ticks%entryTicks == 0 {
+				writeEntries()
+			}
 			continue
 		}
 		if !ok {
@@ -130,6 +144,10 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 					}
 				})
 				write()
+			}
+		case runtime.BlockRecord:
+			if e.Record != nil {
+				tracked.add(e)
 			}
 		case runtime.BlockLog:
 			logs[e.Block] = append(logs[e.Block], e.Line)
@@ -156,6 +174,8 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 			})
 		case runtime.BlockFinished:
 			flush(e.Block)
+			tracked.finish(e.Block, e.Status)
+			writeEntries()
 			pending = append(pending, func(run *history.PipelineRun) {
 				b := run.Block(e.Block)
 				b.Status = history.Status(e.Status)
@@ -178,6 +198,7 @@ func (r *Recorder) Track(ctx context.Context, id string, in <-chan runtime.Event
 	for b := range logs {
 		flush(b)
 	}
+	writeEntries()
 	if len(pending) > 0 {
 		r.mu.Lock()
 		if r.pending == nil {

@@ -17,6 +17,7 @@ func init() {
 		"DataExporter":           reflect.ValueOf(blocks.DataExporter),
 		"DataLoader":             reflect.ValueOf(blocks.DataLoader),
 		"ErrBadVariable":         reflect.ValueOf(&blocks.ErrBadVariable).Elem(),
+		"ErrNoAlias":             reflect.ValueOf(&blocks.ErrNoAlias).Elem(),
 		"ErrNoEntry":             reflect.ValueOf(&blocks.ErrNoEntry).Elem(),
 		"ErrUnknownKind":         reflect.ValueOf(&blocks.ErrUnknownKind).Elem(),
 		"ErrUnsupported":         reflect.ValueOf(&blocks.ErrUnsupported).Elem(),
@@ -30,6 +31,11 @@ func init() {
 		"ParseKind":              reflect.ValueOf(blocks.ParseKind),
 		"ParseSQL":               reflect.ValueOf(blocks.ParseSQL),
 		"ParseSource":            reflect.ValueOf(blocks.ParseSource),
+		"RecordArtifact":         reflect.ValueOf(blocks.RecordArtifact),
+		"RecordMetric":           reflect.ValueOf(blocks.RecordMetric),
+		"RecordModel":            reflect.ValueOf(blocks.RecordModel),
+		"RecordParam":            reflect.ValueOf(blocks.RecordParam),
+		"RecordTrial":            reflect.ValueOf(blocks.RecordTrial),
 		"SQLExt":                 reflect.ValueOf(constant.MakeFromLiteral("\".sql\"", token.STRING, 0)),
 		"Sensor":                 reflect.ValueOf(blocks.Sensor),
 		"Template":               reflect.ValueOf(blocks.Template),
@@ -37,15 +43,47 @@ func init() {
 		"Templates":              reflect.ValueOf(blocks.Templates),
 		"Transformer":            reflect.ValueOf(blocks.Transformer),
 		"UtilsPrefix":            reflect.ValueOf(constant.MakeFromLiteral("\"utils/\"", token.STRING, 0)),
+		"ValidModelName":         reflect.ValueOf(blocks.ValidModelName),
 
 		// type definitions
 		"Context":         reflect.ValueOf((*blocks.Context)(nil)),
 		"ContextOptions":  reflect.ValueOf((*blocks.ContextOptions)(nil)),
 		"Func":            reflect.ValueOf((*blocks.Func)(nil)),
 		"Kind":            reflect.ValueOf((*blocks.Kind)(nil)),
+		"ModelVersion":    reflect.ValueOf((*blocks.ModelVersion)(nil)),
 		"PosError":        reflect.ValueOf((*blocks.PosError)(nil)),
+		"Record":          reflect.ValueOf((*blocks.Record)(nil)),
+		"RecordKind":      reflect.ValueOf((*blocks.RecordKind)(nil)),
 		"Source":          reflect.ValueOf((*blocks.Source)(nil)),
 		"TemplateOptions": reflect.ValueOf((*blocks.TemplateOptions)(nil)),
+		"Tracker":         reflect.ValueOf((*blocks.Tracker)(nil)),
+		"TrialRequest":    reflect.ValueOf((*blocks.TrialRequest)(nil)),
+		"TrialResult":     reflect.ValueOf((*blocks.TrialResult)(nil)),
 		"Type":            reflect.ValueOf((*blocks.Type)(nil)),
+
+		// interface wrapper definitions
+		"_Tracker": reflect.ValueOf((*_github_com_golemlabs_golem_blocks_Tracker)(nil)),
 	}
+}
+
+// _github_com_golemlabs_golem_blocks_Tracker is an interface wrapper for Tracker type
+type _github_com_golemlabs_golem_blocks_Tracker struct {
+	IValue       interface{}
+	WModel       func(ref string) (blocks.ModelVersion, []byte, error)
+	WPutArtifact func(data []byte) (string, error)
+	WRecord      func(r blocks.Record)
+	WRunTrial    func(t blocks.TrialRequest) blocks.TrialResult
+}
+
+func (W _github_com_golemlabs_golem_blocks_Tracker) Model(ref string) (blocks.ModelVersion, []byte, error) {
+	return W.WModel(ref)
+}
+func (W _github_com_golemlabs_golem_blocks_Tracker) PutArtifact(data []byte) (string, error) {
+	return W.WPutArtifact(data)
+}
+func (W _github_com_golemlabs_golem_blocks_Tracker) Record(r blocks.Record) {
+	W.WRecord(r)
+}
+func (W _github_com_golemlabs_golem_blocks_Tracker) RunTrial(t blocks.TrialRequest) blocks.TrialResult {
+	return W.WRunTrial(t)
 }

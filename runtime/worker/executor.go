@@ -197,7 +197,7 @@ func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID stri
 	s := &session{x: x, plan: plan, runID: runID, events: events, started: time.Now(), limit: x.MemoryLimit(plan),
 		running: map[string]time.Time{}, saving: map[string]bool{}, finished: map[string]runtime.BlockResult{}}
 	job, err := json.Marshal(Job{ProjectDir: plan.Project.Dir, Pipeline: plan.Pipeline.Name, RunID: runID,
-		Options: plan.Options, BlockTimeout: x.o.BlockTimeout, MemoryLimit: x.MemoryLimit(plan)})
+		Options: plan.Options, BlockTimeout: x.o.BlockTimeout, Command: x.o.Command, MemoryLimit: x.MemoryLimit(plan)})
 	if err != nil {
 		return nil, err
 	}
@@ -221,6 +221,10 @@ func (x *Executor) RunWithID(ctx context.Context, plan *runtime.Plan, runID stri
 		switch {
 		case f.Event != nil:
 			s.observe(*f.Event)
+		case len(f.Records) > 0:
+			for _, e := range f.Records {
+				s.observe(e)
+			}
 		case f.Result != nil:
 			res = f.Result
 		case f.Error != "":

@@ -65,11 +65,21 @@ func run(ctx context.Context, job Job, w *frameWriter) (*runtime.Result, error) 
 	}
 	store := output.NewStore(proj.Dir)
 	store.Mask = w.redact.Bytes // JSON outputs are served by the editor: stored masked too
+	trials := New(Options{Command: job.Command, BlockTimeout: job.BlockTimeout, MemoryLimit: job.MemoryLimit})
+	defer trials.Close()
 	runner := runtime.NewRunner(runtime.RunnerOptions{
 		Store:        store,
 		BlockTimeout: job.BlockTimeout,
 		MemoryLimit:  job.MemoryLimit,
-		OnEvent:      func(e runtime.Event) { _ = w.write(frame{Event: &e}) },
+		OnEvent: func(e runtime.Event) {
+			if e.Kind == runtime.BlockRecord {
+				w.record(e)
+				return
+			}
+			_ = w.write(frame{Event: &e})
+		},
+		Trials: trials.RunTrial,
+		Models: resolveModel(proj.Dir),
 	})
 	return runner.RunWithID(ctx, plan, job.RunID, nil)
 }
