@@ -323,7 +323,7 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 			train[i] = int32(i)
 		}
 	}
-	*m = GBDT{Params: p, NumFeatures: X.Cols}
+	*m = GBDT{Params: p, NumFeatures: X.Cols, OnRound: m.OnRound}
 	K := 1
 	switch p.Objective {
 	case ObjectiveSquaredError:
