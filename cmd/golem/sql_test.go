@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/golemlabs/golem/blocks/frame"
+	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/runtime/history"
 )
 
 // sqlPipeline adds pipeline mixed to the example project: a SQL loader reading the sample parquet
@@ -198,4 +200,36 @@ func rowsOf(b blockSummary) int {
 		return -1
 	}
 	return *b.Rows
+}
+
+// TestSQL_OnTheCluster: a SQL block and a Go block after it run on a cluster worker process that
+// has no checkout of the project, submitted through the editor's API and through golem run --nats.
+func TestSQL_OnTheCluster(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "proj")
+	if err := projects.Init(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "data_loaders/gen.sql", "SELECT range AS i, 'r' || range AS label FROM range(5) WHERE range < $upto\n")
+	write(t, dir, "transformers/total.go", "package total\n\nimport (\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\nfunc Transform(ctx *blocks.Context, gen *frame.Frame) (float64, error) {\n\treturn gen.Col(\"i\").Sum(), nil\n}\n")
+	write(t, dir, "pipelines/sqlc/pipeline.yaml", "name: sqlc\nvariables:\n  upto: {type: int, default: \"4\"}\nblocks:\n  - {name: gen, kind: data_loader, file: data_loaders/gen.sql, upstream: []}\n  - {name: total, kind: transformer, file: transformers/total.go, upstream: [gen]}\n")
+
+	_, coord := startProcess(t, dir, "start", dir, "--port", "0", "--nats-listen", "127.0.0.1:0")
+	natsURL := waitLine(t, coord, "nats://")
+	base := strings.TrimRight(waitLine(t, coord, "http://"), "/")
+	empty := t.TempDir()
+	_, lines := startProcess(t, empty, "worker", "--nats", natsURL, "--name", "w1", "--dir", empty)
+	waitLine(t, lines, "golem")
+
+	id := apiClient{t: t, base: base}.submit("sqlc", map[string]string{"upto": "3"})
+	r := waitRun(t, dir, id, 60*time.Second)
+	if r.Status != history.Succeeded || len(r.Workers) != 1 || r.Workers[0] != "w1" {
+		t.Fatalf("run %s: %s on %v (%s)", id, r.Status, r.Workers, r.Error)
+	}
+	if b := r.Block("gen"); b.Rows != 3 {
+		t.Errorf("gen: %d rows on the cluster, want 3", b.Rows)
+	}
+	out, errOut, code := golemProcess(t, "run", dir, "sqlc", "--nats", natsURL, "--json")
+	if code != 0 || !strings.Contains(out, `"value": 6`) {
+		t.Fatalf("golem run --nats: exit %d\n%s\n%s", code, out, errOut)
+	}
 }
