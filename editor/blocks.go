@@ -59,6 +59,9 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
 		}
 		if b.File == "" {
 			b.File = projects.DefaultFile(kind, req.Name)
+			if req.Template == "sql" {
+				b.File = projects.DefaultSQLFile(kind, req.Name)
+			}
 			content, err := blockTemplate(kind, req.Template, req.Name, req.Source, b.Upstream...)
 			if err != nil {
 				return err
@@ -142,8 +145,7 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 			if err := pl.RenameBlock(old, *req.Name); err != nil {
 				return err
 			}
-			if b.File == projects.DefaultFile(b.Kind, old) {
-				to := projects.DefaultFile(b.Kind, *req.Name)
+			if to := renamedFile(b, old, *req.Name); to != "" {
 				from, err1 := p.Resolve(b.File)
 				dest, err2 := p.Resolve(to)
 				if err1 == nil && err2 == nil {
@@ -174,6 +176,18 @@ func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, s.viewPipeline(p, pl))
 	return nil
+}
+
+// renamedFile is the file a block renamed from old to new moves to when its file is the default
+// file of old (Go, markdown or SQL: <folder>/<old><ext>), or "" when the file keeps its name.
+func renamedFile(b *projects.Block, old, new string) string {
+	switch b.File {
+	case projects.DefaultFile(b.Kind, old):
+		return projects.DefaultFile(b.Kind, new)
+	case projects.DefaultSQLFile(b.Kind, old):
+		return projects.DefaultSQLFile(b.Kind, new)
+	}
+	return ""
 }
 
 // afterBlockRename moves the block's stored output and, when its file moved,

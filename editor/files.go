@@ -187,9 +187,11 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) error {
 // sourceProblems pre-checks a saved block file (syntax, imports, constructs
 // the interpreter cannot run, entry signature) so the editor can underline
 // problems without a run. Files that are no block of any pipeline are only
-// syntax-checked when they are Go.
+// syntax-checked when they are Go. A SQL block file is checked as SQL
+// (blocks.Parse), never as Go: DuckDB checks its statements when it runs.
 func sourceProblems(p *projects.Project, rel string, src []byte) []problem {
-	if !strings.HasSuffix(rel, ".go") {
+	isSQL := blocks.IsSQL(rel)
+	if !strings.HasSuffix(rel, ".go") && !isSQL {
 		return nil
 	}
 	kind := blocks.Kind("")
@@ -204,6 +206,9 @@ func sourceProblems(p *projects.Project, rel string, src []byte) []problem {
 		if k := kindOfFolder(rel); k != "" {
 			kind = blocks.Kind(k)
 		}
+	}
+	if isSQL && kind == "" { // a .sql file that is no block (a query kept beside the project)
+		return nil
 	}
 	_, err := blocks.Parse(rel, src, kind)
 	return positioned(err)

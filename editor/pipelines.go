@@ -80,6 +80,9 @@ type outputView struct {
 	Cols    int    `json:"cols"`
 	RunID   string `json:"run_id"`
 	SavedAt string `json:"saved_at"`
+	// Schema lists a stored frame's columns (name and type): the editor completes a SQL block's
+	// upstream tables with them. Empty for a JSON output.
+	Schema []fieldView `json:"schema,omitempty"`
 }
 
 // blockView is a block of a pipeline as the notebook shows it.
@@ -141,7 +144,11 @@ func (s *Server) viewBlock(p *projects.Project, pl *projects.Pipeline, b *projec
 }
 
 func viewOutput(m output.Meta) *outputView {
-	return &outputView{Kind: m.Kind, GoType: m.GoType, Rows: m.Rows, Cols: m.Cols, RunID: m.RunID, SavedAt: stamp(m.SavedAt)}
+	v := &outputView{Kind: m.Kind, GoType: m.GoType, Rows: m.Rows, Cols: m.Cols, RunID: m.RunID, SavedAt: stamp(m.SavedAt)}
+	for _, fd := range m.Schema {
+		v.Schema = append(v.Schema, fieldView{fd.Name, fd.Type.String()})
+	}
+	return v
 }
 
 func nonNil(s []string) []string {
