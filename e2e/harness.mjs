@@ -24,11 +24,14 @@ function run(cmd, args, opts = {}) {
   execFileSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], ...opts })
 }
 
-/** build makes bin/golem and frontend/dist unless GOLEM_E2E_NOBUILD=1 (then both must exist). */
+/**
+ * build makes bin/golem and frontend/dist unless GOLEM_E2E_NOBUILD=1 (then both must exist). The
+ * binary has DuckDB's Arrow interface (as `make` builds it), so SQL blocks run.
+ */
 export function build() {
   if (process.env.GOLEM_E2E_NOBUILD === '1') return
   if (!existsSync(join(ROOT, 'frontend/dist/assets'))) run('npm', ['run', 'build', '--silent'])
-  run('go', ['build', '-o', 'bin/golem', './cmd/golem'])
+  run('go', ['build', '-tags', 'duckdb_arrow', '-o', 'bin/golem', './cmd/golem'])
 }
 
 /** BIN is the golem binary the tests drive. */

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { api, errorText, KINDS, type FileInfo, type Kind, type Pipeline } from '../lib/api'
 import { KIND_LABEL, toName } from '../lib/format'
 import { defaultUpstream } from '../lib/upstream'
+import { templatesFor } from '../lib/templates'
 
 const FOLDER: Record<Kind, string> = {
   data_loader: 'data_loaders/',
@@ -11,16 +12,6 @@ const FOLDER: Record<Kind, string> = {
   sensor: 'sensors/',
   markdown: 'markdowns/',
 }
-
-const TEMPLATES: { id: string; label: string; kinds: Kind[]; connection?: string }[] = [
-  { id: 'generic', label: 'Generic', kinds: ['data_loader', 'transformer', 'data_exporter', 'custom', 'sensor'] },
-  { id: 'parquet', label: 'Parquet file', kinds: ['data_loader'] },
-  { id: 'csv', label: 'CSV file', kinds: ['data_loader'] },
-  { id: 'http', label: 'HTTP URL', kinds: ['data_loader'] },
-  { id: 'postgres', label: 'PostgreSQL', kinds: ['data_loader', 'data_exporter'], connection: 'warehouse' },
-  { id: 's3', label: 'S3 parquet', kinds: ['data_loader', 'data_exporter'], connection: 'lake' },
-  { id: 'http_json', label: 'HTTP JSON API', kinds: ['data_loader'], connection: 'api' },
-]
 
 export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: () => void }) {
   const [open, setOpen] = useState(false)
@@ -54,7 +45,7 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault()
-    const n = toName(name || (mode === 'existing' ? (file.split('/').pop() ?? '').replace(/\.(go|md)$/, '') : ''))
+    const n = toName(name || (mode === 'existing' ? (file.split('/').pop() ?? '').replace(/\.(go|sql|md)$/, '') : ''))
     if (!n) {
       setErr('name: use lowercase letters, digits and _')
       return
@@ -67,7 +58,7 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
           name: n,
           kind,
           ...(kind !== 'markdown' ? { template } : {}),
-          ...(template !== 'generic' && source ? { source } : {}),
+          ...(asksSource && source ? { source } : {}),
           upstream,
         })
       setOpen(false)
@@ -83,6 +74,9 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
   }
 
   const names = pipeline.blocks.map((b) => b.name)
+  const templates = templatesFor(kind)
+  const chosen = templates.find((t) => t.id === template)
+  const asksSource = !!chosen?.source
 
   return (
     <div className="add-block" data-testid="add-block">
@@ -133,8 +127,8 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
                   <select value={kind} onChange={(e) => {
                       const k = e.target.value as Kind
                       setKind(k)
-                      if (!TEMPLATES.find((t) => t.id === template)?.kinds.includes(k)) setTemplate('generic')
                       setUpstream(defaultUpstream(pipeline.blocks, k))
+                      if (!templatesFor(k).some((t) => t.id === template)) setTemplate('generic')
                     }} data-testid="block-kind-select">
                     {KINDS.map((k) => (
                       <option key={k} value={k}>
@@ -143,11 +137,11 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
                     ))}
                   </select>
                 </label>
-                {kind !== 'markdown' && (
+                {templates.length > 0 && (
                   <label>
                     Template
                     <select value={template} onChange={(e) => setTemplate(e.target.value)} data-testid="block-template">
-                      {TEMPLATES.filter((t) => t.kinds.includes(kind)).map((t) => (
+                      {templates.map((t) => (
                         <option key={t.id} value={t.id}>
                           {t.label}
                         </option>
@@ -155,17 +149,14 @@ export function AddBlock({ pipeline, onAdded }: { pipeline: Pipeline; onAdded: (
                     </select>
                   </label>
                 )}
-                {template !== 'generic' && kind !== 'markdown' && (
+                {asksSource && (
                   <label className="wide">
-                    {TEMPLATES.find((t) => t.id === template)?.connection ? 'Connection' : template === 'http' ? 'URL' : 'Path or glob'}
+                    {chosen?.source === 'connection' ? 'Connection' : chosen?.source === 'url' ? 'URL' : 'Path or glob'}
                     <input
                       className="mono"
                       value={source}
                       onChange={(e) => setSource(e.target.value)}
-                      placeholder={
-                        TEMPLATES.find((t) => t.id === template)?.connection ??
-                        (template === 'http' ? 'https://…' : template === 'csv' ? 'data/file.csv' : 'data/green/2023/01.parquet')
-                      }
+                      placeholder={chosen?.placeholder}
                       data-testid="block-source"
                     />
                   </label>

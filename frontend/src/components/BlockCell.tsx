@@ -4,7 +4,8 @@ import type { BlockRunState } from '../lib/runs'
 import { isActive } from '../lib/runs'
 import { useApp } from '../lib/hooks'
 import { useFile } from '../lib/useFile'
-import { fmtDuration, fmtShape, KIND_COLOR, KIND_LABEL, toName } from '../lib/format'
+import { fmtDuration, fmtShape, KIND_COLOR, KIND_LABEL, languageOf, toName } from '../lib/format'
+import type { SqlScope } from '../lib/sqlcomplete'
 import { CodeEditor } from './CodeEditor'
 import { ConflictBanner, SaveIndicator } from './Conflict'
 import { StatusPill } from './StatusPill'
@@ -25,6 +26,8 @@ export interface BlockCellProps {
   onCancel: () => void
   onChanged: (p?: Pipeline) => void
   onMove: (dir: -1 | 1) => void
+  /** What a SQL cell completes (its upstream tables and columns, the variables). */
+  sqlScope?: SqlScope
 }
 
 /** errorProblems turns a block error into editor diagnostics when it points into this block's file. */
@@ -289,7 +292,8 @@ export function BlockCell(props: BlockCellProps) {
             <div className="cell-editor">
               <CodeEditor
                 value={f.content}
-                language={isMd ? 'text' : 'go'}
+                language={isMd ? 'text' : languageOf(block.file)}
+                sqlScope={props.sqlScope}
                 onChange={f.setContent}
                 onSave={() => void f.save()}
                 onRun={isMd ? () => (void f.save(), setEditingMd(false)) : () => void doRun('block')}

@@ -1,5 +1,6 @@
-// CodeMirror 6 editor: Go highlighting, line numbers, bracket matching, completion of the
-// blocks/frame API, diagnostics underlined at their line, Shift+Enter to run and Mod-s to save.
+// CodeMirror 6 editor: Go or SQL (DuckDB) highlighting, line numbers, bracket matching, completion of
+// the blocks/frame API in Go and of upstream tables, columns, variables and keywords in SQL,
+// diagnostics underlined at their line, Shift+Enter to run and Mod-s to save.
 
 import { useEffect, useRef } from 'react'
 import { EditorState, Prec, Compartment } from '@codemirror/state'
@@ -27,6 +28,7 @@ import { searchKeymap, highlightSelectionMatches } from '@codemirror/search'
 import { go, goLanguage } from '@codemirror/lang-go'
 import { tags as t } from '@lezer/highlight'
 import { completionSource } from '../lib/completion'
+import { sqlLanguage, type SqlScope } from '../lib/sqlcomplete'
 import type { Completion, Problem } from '../lib/api'
 
 const theme = EditorView.theme(
@@ -71,7 +73,9 @@ const highlight = HighlightStyle.define([
 
 export interface CodeEditorProps {
   value: string
-  language?: 'go' | 'text'
+  language?: 'go' | 'sql' | 'text'
+  /** What a SQL editor completes: upstream tables with their columns, and variables. */
+  sqlScope?: SqlScope
   onChange?: (v: string) => void
   onSave?: () => void
   onRun?: () => void
@@ -81,6 +85,8 @@ export interface CodeEditorProps {
   minLines?: number
   testId?: string
 }
+
+const NO_SCOPE: SqlScope = { tables: [], variables: [] }
 
 /** problemsToDiagnostics maps 1-based line/col positions to document ranges (the rest of the token or line). */
 export function problemsToDiagnostics(state: EditorState, problems: Problem[]): Diagnostic[] {
@@ -110,6 +116,8 @@ export function CodeEditor(props: CodeEditorProps) {
   const completions = useRef<Completion[]>(props.completions ?? [])
   completions.current = props.completions ?? []
   const ro = useRef(new Compartment())
+  const scope = useRef<SqlScope>(props.sqlScope ?? NO_SCOPE)
+  scope.current = props.sqlScope ?? NO_SCOPE
 
   useEffect(() => {
     const keys = Prec.highest(
@@ -135,12 +143,14 @@ export function CodeEditor(props: CodeEditorProps) {
     const lang =
       props.language === 'text'
         ? []
-        : [
-            go(),
-            goLanguage.data.of({ autocomplete: completionSource(() => completions.current) }),
-            indentUnit.of('\t'),
-            EditorState.tabSize.of(4),
-          ]
+        : props.language === 'sql'
+          ? [sqlLanguage(() => scope.current)]
+          : [
+              go(),
+              goLanguage.data.of({ autocomplete: completionSource(() => completions.current) }),
+              indentUnit.of('\t'),
+              EditorState.tabSize.of(4),
+            ]
     const state = EditorState.create({
       doc: props.value,
       extensions: [

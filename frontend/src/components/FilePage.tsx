@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { api, errorText, type FileContent } from '../lib/api'
 import { useApp, useWS, href } from '../lib/hooks'
 import { useFile } from '../lib/useFile'
+import { languageOf } from '../lib/format'
 import { CodeEditor } from './CodeEditor'
 import { ConflictBanner, SaveIndicator } from './Conflict'
 import { Markdown } from './Markdown'
@@ -35,7 +36,6 @@ function FileEditor({ file: initial }: { file: FileContent }) {
   const f = useFile(initial.path, initial)
   const [confirmDel, setConfirmDel] = useState(false)
   const isMd = initial.path.endsWith('.md')
-  const isGo = initial.path.endsWith('.go')
   const [preview, setPreview] = useState(isMd)
   useWS((m) => {
     if (m.type === 'file_changed' && m.path === initial.path && m.version !== undefined) f.external({ version: m.version })
@@ -87,7 +87,7 @@ function FileEditor({ file: initial }: { file: FileContent }) {
       ) : (
         <CodeEditor
           value={f.content}
-          language={isGo ? 'go' : 'text'}
+          language={languageOf(initial.path)}
           onChange={f.setContent}
           onSave={() => void f.save()}
           problems={f.problems}

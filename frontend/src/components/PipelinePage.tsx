@@ -3,6 +3,7 @@ import { api, ApiError, errorText, type ErrorBody, type Pipeline, type RunMode }
 import { initialRunState, mergeLogs, reduceRun, planErrorFor, seedFromRuns, type HistoryRun, type RunState, type WSMessage } from '../lib/runs'
 import { href, useApp, useLocalStorage, usePoll, useWS } from '../lib/hooks'
 import { fmtDuration } from '../lib/format'
+import { sqlScope } from '../lib/sqlcomplete'
 import { StatusPill } from './StatusPill'
 import { BlockCell } from './BlockCell'
 import { AddBlock } from './AddBlock'
@@ -239,6 +240,7 @@ export function PipelinePage({ name, view }: { name: string; view: 'notebook' | 
                   onCancel={cancel}
                   onChanged={changed}
                   onMove={(d) => move(b.name, d)}
+                  sqlScope={b.file.endsWith('.sql') ? sqlScope(pipeline.blocks, b, pipeline.variables) : undefined}
                 />
               ))}
               <AddBlock pipeline={pipeline} onAdded={() => changed()} />

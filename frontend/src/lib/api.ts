@@ -77,6 +77,8 @@ export interface OutputMeta {
   cols?: number
   run_id?: string
   saved_at?: string
+  /** A stored frame's columns: a SQL cell completes its upstream tables with them. */
+  schema?: Field[]
 }
 
 export interface Block {

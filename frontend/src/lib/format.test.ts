@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fmtShape, fmtTime } from './format'
+import { fmtShape, fmtTime, languageOf } from './format'
 
 describe('fmtTime', () => {
   const now = Date.parse('2025-03-01T12:00:00Z')
@@ -26,5 +26,14 @@ describe('fmtShape', () => {
     expect(fmtShape(0, 0)).toBe('')
     expect(fmtShape(0, 0, 'json')).toBe('')
     expect(fmtShape(undefined, undefined)).toBe('')
+  })
+})
+
+describe('languageOf', () => {
+  it('edits .go as Go, .sql as SQL and anything else as text', () => {
+    expect(languageOf('transformers/prepare.go')).toBe('go')
+    expect(languageOf('transformers/prepare_sql.sql')).toBe('sql')
+    expect(languageOf('markdowns/notes.md')).toBe('text')
+    expect(languageOf('utils/sql.go.txt')).toBe('text')
   })
 })

@@ -75,3 +75,10 @@ export function toName(s: string): string {
     .replace(/[^a-z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '')
 }
+
+/** languageOf is the editor language of a file: Go, SQL (a SQL block runs on DuckDB) or plain text. */
+export function languageOf(path: string): 'go' | 'sql' | 'text' {
+  if (path.endsWith('.go')) return 'go'
+  if (path.endsWith('.sql')) return 'sql'
+  return 'text'
+}
