@@ -3,53 +3,11 @@ package editor
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/golemlabs/golem/blocks/chart"
 	"github.com/golemlabs/golem/projects"
 )
-
-// specFromProject converts a chart as projects reads it from pipeline.yaml.
-func specFromProject(c projects.ChartSpec) chart.Spec {
-	s := chart.Spec{Name: c.Name, Type: c.Type, Column: c.Column, Bins: c.Bins, X: c.X, Y: c.Y, Agg: c.Agg, Interval: c.Interval, Top: c.Top}
-	if v, ok := c.Extra["sort"].(string); ok {
-		s.Sort = v
-	}
-	switch v := c.Extra["sample"].(type) {
-	case int:
-		s.Sample = v
-	case string:
-		s.Sample, _ = strconv.Atoi(v)
-	}
-	switch v := c.Extra["quantile"].(type) {
-	case float64:
-		s.Quantile = v
-	case int:
-		s.Quantile = float64(v)
-	case string:
-		s.Quantile, _ = strconv.ParseFloat(v, 64)
-	}
-	return s
-}
-
-// specToProject is the inverse of specFromProject.
-func specToProject(s chart.Spec) projects.ChartSpec {
-	c := projects.ChartSpec{Name: s.Name, Type: s.Type, Column: s.Column, Bins: s.Bins, X: s.X, Y: s.Y, Agg: s.Agg, Interval: s.Interval, Top: s.Top}
-	if s.Sort != "" || s.Sample != 0 || s.Quantile != 0 {
-		c.Extra = map[string]any{}
-		if s.Quantile != 0 {
-			c.Extra["quantile"] = s.Quantile
-		}
-		if s.Sort != "" {
-			c.Extra["sort"] = s.Sort
-		}
-		if s.Sample != 0 {
-			c.Extra["sample"] = s.Sample
-		}
-	}
-	return c
-}
 
 func (s *Server) listCharts(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.mustProject()
@@ -64,16 +22,13 @@ func (s *Server) listCharts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := []chart.Spec{}
-	for _, c := range b.Charts {
-		out = append(out, specFromProject(c))
-	}
+	out := append([]chart.Spec{}, b.Charts...)
 	writeJSON(w, http.StatusOK, map[string]any{"charts": out})
 	return nil
 }
 
 func chartIndex(b *projects.Block, name string) int {
-	return slices.IndexFunc(b.Charts, func(c projects.ChartSpec) bool { return c.Name == name })
+	return slices.IndexFunc(b.Charts, func(c chart.Spec) bool { return c.Name == name })
 }
 
 func (s *Server) createChart(w http.ResponseWriter, r *http.Request) error {
@@ -92,7 +47,7 @@ func (s *Server) createChart(w http.ResponseWriter, r *http.Request) error {
 		if chartIndex(b, spec.Name) >= 0 {
 			return errorf(http.StatusConflict, codeConflict, "block %q already has a chart %q", b.Name, spec.Name)
 		}
-		b.Charts = append(b.Charts, specToProject(spec))
+		b.Charts = append(b.Charts, spec)
 		return nil
 	})
 	if err != nil {
@@ -123,7 +78,7 @@ func (s *Server) updateChart(w http.ResponseWriter, r *http.Request) error {
 		if spec.Name != name && chartIndex(b, spec.Name) >= 0 {
 			return errorf(http.StatusConflict, codeConflict, "block %q already has a chart %q", b.Name, spec.Name)
 		}
-		b.Charts[i] = specToProject(spec)
+		b.Charts[i] = spec
 		return nil
 	})
 	if err != nil {
@@ -179,7 +134,7 @@ func (s *Server) getChart(w http.ResponseWriter, r *http.Request) error {
 	if i < 0 {
 		return errorf(http.StatusNotFound, codeNotFound, "block %q has no chart %q", b.Name, r.PathValue("chart"))
 	}
-	return s.drawChart(w, pl.Name, b.Name, specFromProject(b.Charts[i]))
+	return s.drawChart(w, pl.Name, b.Name, b.Charts[i])
 }
 
 func (s *Server) previewChart(w http.ResponseWriter, r *http.Request) error {

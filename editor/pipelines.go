@@ -134,9 +134,7 @@ func (s *Server) viewBlock(p *projects.Project, pl *projects.Pipeline, b *projec
 	} else {
 		bv.FileError = err.Error()
 	}
-	for _, c := range b.Charts {
-		bv.Charts = append(bv.Charts, specFromProject(c))
-	}
+	bv.Charts = append(bv.Charts, b.Charts...)
 	if m, err := s.store.Meta(pl.Name, b.Name); err == nil {
 		bv.Output = viewOutput(m)
 	}

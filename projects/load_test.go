@@ -100,6 +100,7 @@ func TestLoad_ReportsProblemsWithFileAndLine(t *testing.T) {
 		{"bad block name", "name: p\nblocks:\n" + block("Ingest", "data_loader", "data_loaders/ingest.go", "[]"), f + `:3: block name "Ingest" is invalid`},
 		{"type error", "name: p\nblocks:\n" + ingest + "    retries: {count: many}\n", f + ":7: cannot unmarshal"},
 		{"markdown upstream", "name: p\nblocks:\n" + ingest + block("notes", "markdown", "markdowns/notes.md", "[ingest]"), f + `:10: block "notes": a markdown block has no upstream`},
+		{"unknown chart key", "name: p\nblocks:\n" + ingest + "    charts:\n      - {name: d, type: histogram, colum: duration}\n", f + `:8: unknown key "colum" in block "ingest" (known: agg, bins, column, interval, name, quantile, sample, sort, top, type, x, y)`},
 		{"bad notification", "name: p\nblocks: []\nnotifications:\n  - {url: ftp://x, on: [always]}\n", f + `:4: notification #1: url "ftp://x"`},
 	}
 	for _, tt := range tests {

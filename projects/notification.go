@@ -11,6 +11,12 @@ const (
 	OnSuccess = "success"
 )
 
+// Notification formats: the body a webhook receives (json is the default).
+const (
+	FormatJSON  = "json"
+	FormatSlack = "slack"
+)
+
 // Problems returns what is wrong with n, one phrase each: a URL that is not http(s), an unknown
 // outcome or format. It is the one validator of notifications: Load reports its problems with
 // the line, and runtime/notify checks a hook with it before sending.
@@ -24,8 +30,8 @@ func (n Notification) Problems() []string {
 			out = append(out, fmt.Sprintf("unknown event %q (want %s, %s)", on, OnSuccess, OnFailure))
 		}
 	}
-	if n.Format != "" && n.Format != "json" && n.Format != "slack" {
-		out = append(out, fmt.Sprintf("unknown format %q (want json, slack)", n.Format))
+	if n.Format != "" && n.Format != FormatJSON && n.Format != FormatSlack {
+		out = append(out, fmt.Sprintf("unknown format %q (want %s, %s)", n.Format, FormatJSON, FormatSlack))
 	}
 	return out
 }

@@ -2,13 +2,15 @@ package projects
 
 import (
 	"fmt"
-	"github.com/golemlabs/golem/blocks"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/golemlabs/golem/blocks"
+	"github.com/golemlabs/golem/blocks/chart"
 
 	"gopkg.in/yaml.v3"
 )
@@ -164,32 +166,17 @@ func (p *Pipeline) Downstream(name string) []string {
 
 // Block is one entry of a pipeline's blocks list.
 type Block struct {
-	Name     string      `yaml:"name"`
-	Kind     Kind        `yaml:"kind"`
-	File     string      `yaml:"file"`
-	Upstream []string    `yaml:"upstream"`
-	Timeout  Duration    `yaml:"timeout,omitempty"`
-	Retries  *Retries    `yaml:"retries,omitempty"`
-	Cache    *Cache      `yaml:"cache,omitempty"`
-	Charts   []ChartSpec `yaml:"charts,omitempty"`
+	Name     string       `yaml:"name"`
+	Kind     Kind         `yaml:"kind"`
+	File     string       `yaml:"file"`
+	Upstream []string     `yaml:"upstream"`
+	Timeout  Duration     `yaml:"timeout,omitempty"`
+	Retries  *Retries     `yaml:"retries,omitempty"`
+	Cache    *Cache       `yaml:"cache,omitempty"`
+	Charts   []chart.Spec `yaml:"charts,omitempty"` // the one chart type: pipeline.yaml, the editor API and blocks/chart
 
 	// Line is the line of the block in pipeline.yaml (0 if not loaded).
 	Line int `yaml:"-"`
-}
-
-// ChartSpec describes one chart drawn from a block's output. The common
-// fields are typed; any other key is kept in Extra and written back.
-type ChartSpec struct {
-	Name     string         `yaml:"name,omitempty"`
-	Type     string         `yaml:"type"`
-	Column   string         `yaml:"column,omitempty"`
-	Bins     int            `yaml:"bins,omitempty"`
-	X        string         `yaml:"x,omitempty"`
-	Y        string         `yaml:"y,omitempty"`
-	Agg      string         `yaml:"agg,omitempty"`
-	Interval string         `yaml:"interval,omitempty"`
-	Top      int            `yaml:"top,omitempty"`
-	Extra    map[string]any `yaml:",inline"`
 }
 
 // PipelineSettings override project settings for one pipeline.

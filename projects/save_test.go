@@ -42,7 +42,7 @@ blocks:
     upstream: [ingest]
     charts:
       - {name: d, type: histogram, column: duration, bins: 40}
-      - {type: bar, x: zone, top: 10, color: red}
+      - {name: zones, type: bar, x: zone, y: duration, agg: quantile, quantile: 0.9, top: 10, sort: asc, sample: 500}
 settings: {max_parallel_blocks: 2, timeout: 1h30m, max_concurrent_runs: 1}
 notifications:
   - {url: "http://localhost:9/hook", on: [failure, success], format: slack}
@@ -68,8 +68,8 @@ func TestSavePipeline_RoundTrip(t *testing.T) {
 	if string(first) != string(second) {
 		t.Fatalf("second save differs:\n%s\n---\n%s", first, second)
 	}
-	if pl2.Blocks[2].Charts[1].Extra["color"] != "red" {
-		t.Fatalf("extra chart field lost: %+v", pl2.Blocks[2].Charts[1])
+	if c := pl2.Blocks[2].Charts[1]; c.Quantile != 0.9 || c.Sort != "asc" || c.Sample != 500 {
+		t.Fatalf("chart fields lost: %+v", c)
 	}
 }
 

@@ -507,14 +507,6 @@ func (d *Dispatcher) notify(r *run) {
 		d.o.Logf("notify %s: %v", r.id, err)
 		return
 	}
-	var hs []notify.Hook
-	for _, h := range hooks {
-		hook := notify.Hook{URL: h.URL, Format: notify.Format(h.Format)}
-		for _, on := range h.On {
-			hook.On = append(hook.On, notify.On(on))
-		}
-		hs = append(hs, hook)
-	}
 	p := notify.Payload{
 		RunID: run.ID, Pipeline: run.Pipeline, Status: string(run.Status), Trigger: run.Trigger, Error: run.Error,
 		StartedAt: run.StartedAt, EndedAt: run.EndedAt, Duration: run.Duration().Seconds(),
@@ -530,7 +522,7 @@ func (d *Dispatcher) notify(r *run) {
 	d.notes.Add(1)
 	go func() {
 		defer d.notes.Done()
-		if err := d.o.Notifier.Notify(context.Background(), hs, p); err != nil {
+		if err := d.o.Notifier.Notify(context.Background(), hooks, p); err != nil {
 			d.o.Logf("webhook for run %s: %v", run.ID, err)
 		}
 	}()

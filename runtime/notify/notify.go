@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,65 +17,25 @@ import (
 	"github.com/golemlabs/golem/runtime/retry"
 )
 
-// On is the outcome a hook fires on.
-type On string
+// A hook is a projects.Notification, the one type of a pipeline's notifications entry: what
+// projects.Load reads and checks is what Notify sends.
 
-// Outcomes, as projects spells them.
-const (
-	Failure On = projects.OnFailure // the run failed or crashed
-	Success On = projects.OnSuccess // the run succeeded
-)
-
-// Format is the body shape a hook receives.
-type Format string
-
-// Formats; JSON is the default.
-const (
-	JSON  Format = "json"
-	Slack Format = "slack"
-)
-
-// Hook is one notifications entry of a pipeline.
-type Hook struct {
-	URL    string `yaml:"url" json:"url"`
-	On     []On   `yaml:"on" json:"on"` // empty means failure
-	Format Format `yaml:"format" json:"format"`
-}
-
-// Validate reports a URL that is not http(s), an unknown outcome or format, by the rules of
-// projects.Notification (the one validator: what a project loads, a hook sends).
-func (h Hook) Validate() error {
-	n := projects.Notification{URL: h.URL, Format: string(h.Format)}
-	for _, o := range h.On {
-		n.On = append(n.On, string(o))
-	}
-	if ps := n.Problems(); len(ps) > 0 {
-		return fmt.Errorf("%w: %s", ErrInvalidHook, strings.Join(ps, "; "))
-	}
-	return nil
-}
-
-// Wants reports whether the hook fires for a run that ended with status
-// (a history status: succeeded, failed, crashed, cancelled, ...).
-func (h Hook) Wants(status string) bool {
-	var outcome On
+// Wants reports whether hook h fires for a run that ended with status (a history status:
+// succeeded, failed, crashed, cancelled, ...). An empty on list means failure.
+func Wants(h projects.Notification, status string) bool {
+	var outcome string
 	switch status {
 	case "succeeded":
-		outcome = Success
+		outcome = projects.OnSuccess
 	case "failed", "crashed":
-		outcome = Failure
+		outcome = projects.OnFailure
 	default:
 		return false // cancelled and unfinished runs notify nobody
 	}
 	if len(h.On) == 0 {
-		return outcome == Failure
+		return outcome == projects.OnFailure
 	}
-	for _, o := range h.On {
-		if o == outcome {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(h.On, outcome)
 }
 
 // Payload is what the json format posts.
@@ -100,9 +61,9 @@ func RunURL(editorBase, pipeline, runID string) string {
 	return strings.TrimSuffix(editorBase, "/") + "/pipelines/" + url.PathEscape(pipeline) + "/runs/" + url.PathEscape(runID)
 }
 
-// Body renders p in format f.
-func Body(f Format, p Payload) ([]byte, error) {
-	if f != Slack {
+// Body renders p in format f (projects.FormatJSON, the default, or projects.FormatSlack).
+func Body(f string, p Payload) ([]byte, error) {
+	if f != projects.FormatSlack {
 		return json.Marshal(p)
 	}
 	icon := ":white_check_mark:"
@@ -158,10 +119,10 @@ func New(o Options) *Notifier {
 
 // Notify sends p to every hook that wants its status, one after another,
 // and returns the delivery errors joined.
-func (n *Notifier) Notify(ctx context.Context, hooks []Hook, p Payload) error {
+func (n *Notifier) Notify(ctx context.Context, hooks []projects.Notification, p Payload) error {
 	var errs []error
 	for _, h := range hooks {
-		if !h.Wants(p.Status) {
+		if !Wants(h, p.Status) {
 			continue
 		}
 		if _, err := n.Send(ctx, h, p); err != nil {
@@ -172,9 +133,10 @@ func (n *Notifier) Notify(ctx context.Context, hooks []Hook, p Payload) error {
 }
 
 // Send posts p to h, retrying as configured, and returns the attempts made.
-func (n *Notifier) Send(ctx context.Context, h Hook, p Payload) ([]retry.Attempt, error) {
-	if err := h.Validate(); err != nil {
-		return nil, err
+// A hook that projects.Notification.Problems finds wrong is ErrInvalidHook, never sent.
+func (n *Notifier) Send(ctx context.Context, h projects.Notification, p Payload) ([]retry.Attempt, error) {
+	if ps := h.Problems(); len(ps) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrInvalidHook, strings.Join(ps, "; "))
 	}
 	body, err := Body(h.Format, p)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime/retry"
 )
 
@@ -69,18 +70,18 @@ func TestNotifier_Send(t *testing.T) {
 	tests := []struct {
 		name         string
 		server       *flaky
-		format       Format
+		format       string
 		wantAttempts int
 		wantErr      error
 		checkBody    func(t *testing.T, body string)
 	}{
-		{"fails once then json delivered", &flaky{failures: 1, status: 500}, JSON, 2, nil, func(t *testing.T, body string) {
+		{"fails once then json delivered", &flaky{failures: 1, status: 500}, projects.FormatJSON, 2, nil, func(t *testing.T, body string) {
 			var p Payload
 			if err := json.Unmarshal([]byte(body), &p); err != nil || p != payload {
 				t.Fatalf("payload %+v, %v", p, err)
 			}
 		}},
-		{"slack text after a 429", &flaky{failures: 1, status: 429}, Slack, 2, nil, func(t *testing.T, body string) {
+		{"slack text after a 429", &flaky{failures: 1, status: 429}, projects.FormatSlack, 2, nil, func(t *testing.T, body string) {
 			var m map[string]string
 			if err := json.Unmarshal([]byte(body), &m); err != nil || len(m) != 1 {
 				t.Fatalf("body %s: %v", body, err)
@@ -91,9 +92,9 @@ func TestNotifier_Send(t *testing.T) {
 				}
 			}
 		}},
-		{"timeout is retried", &flaky{failures: 1, status: 0}, JSON, 2, nil, nil},
-		{"bounded retries", &flaky{failures: 100, status: 503}, JSON, 4, ErrStatus, nil},
-		{"4xx is not retried", &flaky{failures: 100, status: 404}, JSON, 1, ErrStatus, nil},
+		{"timeout is retried", &flaky{failures: 1, status: 0}, projects.FormatJSON, 2, nil, nil},
+		{"bounded retries", &flaky{failures: 100, status: 503}, projects.FormatJSON, 4, ErrStatus, nil},
+		{"4xx is not retried", &flaky{failures: 100, status: 404}, projects.FormatJSON, 1, ErrStatus, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +103,7 @@ func TestNotifier_Send(t *testing.T) {
 			clock := &instantClock{now: time.Unix(0, 0)}
 			n := New(Options{Timeout: 200 * time.Millisecond, Clock: clock,
 				Retry: retry.Policy{Count: 3, Delay: time.Second, Backoff: 2, MaxDelay: 3 * time.Second}})
-			attempts, err := n.Send(t.Context(), Hook{URL: srv.URL + "/secret-token", Format: tt.format}, payload)
+			attempts, err := n.Send(t.Context(), projects.Notification{URL: srv.URL + "/secret-token", Format: tt.format}, payload)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
@@ -128,49 +129,54 @@ func TestNotifier_Send(t *testing.T) {
 	}
 }
 
-func TestHook_Wants(t *testing.T) {
+func TestWants(t *testing.T) {
 	tests := []struct {
 		name   string
-		on     []On
+		on     []string
 		status string
 		want   bool
 	}{
 		{"default is failure", nil, "failed", true},
 		{"default skips success", nil, "succeeded", false},
-		{"crashed is a failure", []On{Failure}, "crashed", true},
-		{"success only", []On{Success}, "failed", false},
-		{"both", []On{Failure, Success}, "succeeded", true},
-		{"list", []On{Failure, Success}, "succeeded", true},
-		{"cancelled notifies nobody", []On{Failure, Success}, "cancelled", false},
-		{"running notifies nobody", []On{Failure, Success}, "running", false},
+		{"crashed is a failure", []string{projects.OnFailure}, "crashed", true},
+		{"success only", []string{projects.OnSuccess}, "failed", false},
+		{"both", []string{projects.OnFailure, projects.OnSuccess}, "succeeded", true},
+		{"list", []string{projects.OnFailure, projects.OnSuccess}, "succeeded", true},
+		{"cancelled notifies nobody", []string{projects.OnFailure, projects.OnSuccess}, "cancelled", false},
+		{"running notifies nobody", []string{projects.OnFailure, projects.OnSuccess}, "running", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := (Hook{URL: "http://x", On: tt.on}).Wants(tt.status); got != tt.want {
+			if got := Wants(projects.Notification{URL: "http://x", On: tt.on}, tt.status); got != tt.want {
 				t.Fatalf("Wants(%s) = %v", tt.status, got)
 			}
 		})
 	}
 }
 
-func TestHook_Validate(t *testing.T) {
+func TestSend_RefusesInvalidHooks(t *testing.T) {
 	tests := []struct {
 		name string
-		h    Hook
+		h    projects.Notification
 		ok   bool
 	}{
-		{"ok", Hook{URL: "https://hooks.example.com/x", On: []On{Failure}, Format: Slack}, true},
-		{"file url", Hook{URL: "file:///etc/passwd"}, false},
-		{"no host", Hook{URL: "http://"}, false},
-		{"bad event", Hook{URL: "http://x", On: []On{"always"}}, false},
-		{"bad format", Hook{URL: "http://x", Format: "xml"}, false},
-		{"both is not an outcome, as for projects.Load", Hook{URL: "http://x", On: []On{"both"}}, false},
+		{"ok", projects.Notification{URL: "https://hooks.example.com/x", On: []string{projects.OnFailure}, Format: projects.FormatSlack}, true},
+		{"file url", projects.Notification{URL: "file:///etc/passwd"}, false},
+		{"no host", projects.Notification{URL: "http://"}, false},
+		{"bad event", projects.Notification{URL: "http://x", On: []string{"always"}}, false},
+		{"bad format", projects.Notification{URL: "http://x", Format: "xml"}, false},
+		{"both is not an outcome, as for projects.Load", projects.Notification{URL: "http://x", On: []string{"both"}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.h.Validate()
-			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrInvalidHook)) {
-				t.Fatalf("Validate = %v", err)
+			if tt.ok {
+				if ps := tt.h.Problems(); len(ps) > 0 {
+					t.Fatalf("problems %v", ps)
+				}
+				return
+			}
+			if _, err := New(Options{}).Send(t.Context(), tt.h, payload); !errors.Is(err, ErrInvalidHook) {
+				t.Fatalf("Send = %v, want ErrInvalidHook", err)
 			}
 		})
 	}
@@ -185,7 +191,7 @@ func TestNotifier_Notify_OnlyMatchingHooks(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	hooks := []Hook{{URL: srv.URL + "/fail"}, {URL: srv.URL + "/ok", On: []On{Success}}, {URL: srv.URL + "/all", On: []On{Failure, Success}, Format: Slack}}
+	hooks := []projects.Notification{{URL: srv.URL + "/fail"}, {URL: srv.URL + "/ok", On: []string{projects.OnSuccess}}, {URL: srv.URL + "/all", On: []string{projects.OnFailure, projects.OnSuccess}, Format: projects.FormatSlack}}
 	if err := New(Options{}).Notify(t.Context(), hooks, payload); err != nil {
 		t.Fatal(err)
 	}
