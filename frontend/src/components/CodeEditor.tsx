@@ -68,6 +68,8 @@ const highlight = HighlightStyle.define([
   { tag: t.propertyName, color: '#9cdcfe' },
   { tag: t.definition(t.variableName), color: '#e2e8f0' },
   { tag: t.operator, color: '#89ddff' },
+  { tag: t.special(t.name), color: '#f78c6c' }, // a SQL $variable
+  { tag: t.standard(t.name), color: '#82aaff' }, // a SQL function (read_parquet, date_trunc)
   { tag: t.punctuation, color: '#a6accd' },
 ])
 

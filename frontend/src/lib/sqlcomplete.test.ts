@@ -91,6 +91,19 @@ describe('sqlCompletionSource', () => {
   })
 })
 
+describe('ranking', () => {
+  it('puts an upstream column before a shorter keyword with the same prefix', async () => {
+    const state = parsed('SELECT pu')
+    const cx = new CompletionContext(state, state.doc.length, false)
+    const cols = await sqlCompletionSource(() => scope)(cx)
+    const kws = await keywordCompletionSource(DuckDB, true, keywordOption)(cx)
+    const col = cols!.options.find((o) => o.label === 'PULocationID')!
+    const kw = kws!.options.find((o) => o.label === 'PUBLIC')!
+    // the fuzzy matcher scores a case-folded prefix match by minus the label's length
+    expect((col.boost ?? 0) - col.label.length).toBeGreaterThan((kw.boost ?? 0) - kw.label.length)
+  })
+})
+
 describe('DuckDB dialect', () => {
   it('completes keywords and DuckDB table functions', async () => {
     const state = parsed('SEL')

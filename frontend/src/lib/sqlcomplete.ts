@@ -56,6 +56,7 @@ export function sqlScope(
 }
 
 const PLAIN = /^[a-z_][a-z0-9_]*$/
+const COLUMN_BOOST = 20
 
 /** ident writes name as DuckDB reads it: bare when plain lowercase, else double-quoted. */
 export function ident(name: string): string {
@@ -68,7 +69,9 @@ function columnOption(c: { name: string; type: string }, tables: string[]): Comp
     apply: ident(c.name),
     type: 'property',
     detail: `${c.type} · ${tables.join(', ')}`,
-    boost: 2,
+    // above a shorter keyword with the same prefix (pu: PULocationID before PUBLIC; the fuzzy
+    // matcher ranks shorter labels higher by their length)
+    boost: COLUMN_BOOST,
   }
 }
 
@@ -81,7 +84,7 @@ export function tableNamespace(scope: SqlScope): SQLNamespace {
         label: t.name,
         type: 'type',
         detail: t.columns ? `upstream · ${t.rows?.toLocaleString('en-US') ?? '?'} rows` : 'upstream · no output yet: run it',
-        boost: 3,
+        boost: COLUMN_BOOST + 1,
       },
       children: (t.columns ?? []).map((c) => columnOption(c, [t.name])),
     }
