@@ -39,10 +39,12 @@ example: build
 # test: every test — generated code fresh, vet, Go tests, frontend unit tests, browser tests
 test: check-generated test-go test-frontend e2e
 
-# test-go: vet, the Go tests, and the race detector on the runtime and the editor (runs, workers, dispatch)
+# test-go: vet, the Go tests (printed as go test prints them, then one line saying how many tests
+# skipped and why: the real-data ones need ../shared/data beside the checkout), and the race
+# detector on the runtime and the editor (runs, workers, dispatch)
 test-go:
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) run ./internal/testreport -go $(GO) -count=1 -timeout 20m ./...
 	$(GO) test -race -count=1 -timeout 20m ./runtime/... ./editor/
 
 # test-frontend: the frontend unit tests (vitest)
