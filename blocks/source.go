@@ -28,6 +28,10 @@ type Source struct {
 	Entry   *Func    // nil for markdown blocks
 	Test    *Func    // the optional Test function
 	SQL     bool     // a .sql file, run by DuckDB (ParseSQL); Entry is its implied signature
+	// Connection is a SQL block's PostgreSQL profile, from its header line "-- connection: NAME":
+	// the block runs on that server instead of DuckDB. ConnectionLine is the header's line.
+	Connection     string
+	ConnectionLine int
 }
 
 // Func is the signature of a block function, with types spelled as in the source (Display) and

@@ -44,10 +44,49 @@ func ParseSQL(file string, src []byte, k Kind) (*Source, error) {
 	if !hasStatement(string(src)) {
 		return s, &PosError{Pos: pos, Err: errors.New("no SQL statement: a SQL block's last statement gives its output (SELECT … FROM upstream)")}
 	}
+	s.Connection, s.ConnectionLine = sqlConnection(string(src))
+	if s.ConnectionLine > 0 && !validProfileName(s.Connection) {
+		return s, &PosError{Pos: token.Position{Filename: file, Line: s.ConnectionLine, Column: 1},
+			Err: fmt.Errorf("%s %q: name a postgres connection profile of golem.yaml ([a-z0-9_]+)", SQLConnectionHeader, s.Connection)}
+	}
 	t := frameType
 	t.Pos = pos
 	s.Entry = &Func{Name: "SQL", Pos: pos, HasCtx: true, Results: []Type{t}}
 	return s, nil
+}
+
+// SQLConnectionHeader starts the header line that runs a SQL block on a PostgreSQL connection
+// profile instead of DuckDB: "-- connection: warehouse", among the comment lines at the top.
+const SQLConnectionHeader = "-- connection:"
+
+// sqlConnection returns the profile a SQL block's header names, and the header's line; "" when
+// the leading comment lines name none.
+func sqlConnection(src string) (string, int) {
+	for i, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if !strings.HasPrefix(line, "--") {
+			return "", 0
+		}
+		if rest, ok := strings.CutPrefix(line, SQLConnectionHeader); ok {
+			return strings.TrimSpace(rest), i + 1
+		}
+	}
+	return "", 0
+}
+
+func validProfileName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // hasStatement reports whether src holds anything but space, semicolons and comments.

@@ -50,6 +50,9 @@ func (r *Runner) openSQL(ctx context.Context, x *execution, n *Node, inputs []an
 
 // attemptSQL runs a SQL block once: its statements in order, the last one's result its output.
 func (r *Runner) attemptSQL(ctx context.Context, x *execution, n *Node, inputs []any, log func(string)) (any, error) {
+	if n.Source.Connection != "" {
+		return r.attemptPostgres(ctx, x, n, inputs, log)
+	}
 	db, closeDB, err := r.openSQL(ctx, x, n, inputs)
 	if err != nil {
 		return nil, err

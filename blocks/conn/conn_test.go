@@ -213,6 +213,20 @@ func TestPostgres_WriteModes(t *testing.T) {
 	if got := fmt.Sprint(f.Col("zone").Strings()); got != "[y z]" {
 		t.Errorf("loose after upsert: %s", got)
 	}
+	// Temp: a table only this connection sees, for a query joining it with the server's tables.
+	if n, err := db.Write(zones([]int64{1, 3}, "t1", "t3"), "stage", conn.Temp); err != nil || n != 2 {
+		t.Fatalf("temp = %d, %v", n, err)
+	}
+	f, err = db.Query("SELECT s.zone AS staged, u.zone FROM stage s JOIN up u USING (zone_id) ORDER BY zone_id")
+	if err != nil || fmt.Sprint(f.Col("staged").Strings(), f.Col("zone").Strings()) != "[t1 t3] [a c]" {
+		t.Errorf("join with the temp table: %v %v", f, err)
+	}
+	other := pg.Connect(t)
+	var visible bool
+	other.QueryRow(t.Context(), "SELECT to_regclass('stage') IS NOT NULL").Scan(&visible)
+	if visible {
+		t.Error("another connection sees the temp table")
+	}
 	for name, err := range map[string]error{
 		"upsert without keys": func() error { _, err := db.Write(zones([]int64{1}, "a"), "up", conn.Upsert); return err }(),
 		"unknown key":         func() error { _, err := db.Write(zones([]int64{1}, "a"), "up", conn.Upsert, "nope"); return err }(),

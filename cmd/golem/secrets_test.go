@@ -139,6 +139,18 @@ func Export(ctx *blocks.Context, in map[string]any) error {
 			}
 		}
 	}
+	if out, _, err := golem(t, "secrets", "rm", dir, "PGPASS"); err != nil || !strings.Contains(out, "removed secret PGPASS") {
+		t.Errorf("secrets rm: %v %s", err, out)
+	}
+	if _, _, err := golem(t, "secrets", "rm", dir, "PGPASS"); err == nil || !strings.Contains(err.Error(), "secret PGPASS: not set") {
+		t.Errorf("second rm: %v", err)
+	}
+	if list, _, _ := golem(t, "secrets", "list", dir); strings.Contains(list, "PGPASS") || !strings.Contains(list, "API_KEY") {
+		t.Errorf("list after rm:\n%s", list)
+	}
+	if _, _, err := golem(t, "secrets", "set", dir, "bad-name", "--from-env", "HOME"); err == nil || !strings.Contains(err.Error(), "invalid secret name") {
+		t.Errorf("bad name: %v", err)
+	}
 }
 
 // TestExample_ExportWarehouse: the taxi example's export_warehouse is skipped, saying so, until

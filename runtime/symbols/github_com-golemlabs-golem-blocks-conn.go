@@ -22,6 +22,7 @@ func init() {
 		"Postgres":       reflect.ValueOf(conn.Postgres),
 		"Replace":        reflect.ValueOf(conn.Replace),
 		"S3":             reflect.ValueOf(conn.S3),
+		"Temp":           reflect.ValueOf(conn.Temp),
 		"Upsert":         reflect.ValueOf(conn.Upsert),
 
 		// type definitions

@@ -36,6 +36,7 @@ func init() {
 		"RecordModel":            reflect.ValueOf(blocks.RecordModel),
 		"RecordParam":            reflect.ValueOf(blocks.RecordParam),
 		"RecordTrial":            reflect.ValueOf(blocks.RecordTrial),
+		"SQLConnectionHeader":    reflect.ValueOf(constant.MakeFromLiteral("\"-- connection:\"", token.STRING, 0)),
 		"SQLExt":                 reflect.ValueOf(constant.MakeFromLiteral("\".sql\"", token.STRING, 0)),
 		"Sensor":                 reflect.ValueOf(blocks.Sensor),
 		"Template":               reflect.ValueOf(blocks.Template),
