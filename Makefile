@@ -66,7 +66,7 @@ generate:
 # check-generated: fail when the generated yaegi symbols are stale
 check-generated:
 	$(GO) generate ./runtime/symbols ./editor
-	git diff --exit-code -- runtime/symbols editor/completions.json || (echo "generated code is stale: run make generate and commit" && exit 1)
+	git diff --exit-code -- runtime/symbols editor/completions.json docs/REFERENCE.md || (echo "generated code is stale: run make generate and commit" && exit 1)
 
 # clean: remove build output
 clean:

@@ -6,10 +6,11 @@ import (
 	"net/http"
 )
 
-//go:generate go run ./internal/gencompletions -o completions.json ../blocks ../blocks/frame ../blocks/conn
+//go:generate go run ./internal/gencompletions -o completions.json -ref ../docs/REFERENCE.md ../blocks ../blocks/frame ../blocks/ml ../blocks/conn
 
-// completionsJSON lists the exported API of blocks and blocks/frame, made by
-// `go generate ./editor` from their sources.
+// completionsJSON lists the exported API of blocks, blocks/frame, blocks/ml and
+// blocks/conn (signature, first doc sentence, example), made by `go generate ./editor`
+// from their sources with docs/REFERENCE.md.
 //
 //go:embed completions.json
 var completionsJSON []byte

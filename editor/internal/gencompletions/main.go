@@ -1,8 +1,12 @@
 // Command gencompletions writes the completion list of the block API (the
-// exported names of package blocks and blocks/frame with their signatures
-// and first doc sentences) as JSON for the editor to embed.
+// exported names of packages blocks, blocks/frame, blocks/ml and blocks/conn with their
+// signatures, first doc sentences and a one-line example) as JSON for the
+// editor to embed, and the same as the Markdown reference docs/REFERENCE.md.
 //
-//	go run ./internal/gencompletions -o completions.json ../blocks ../blocks/frame
+//	go run ./internal/gencompletions -o completions.json -ref ../docs/REFERENCE.md ../blocks ../blocks/frame ../blocks/ml ../blocks/conn
+//
+// A name's example is the first line of the first code block of its doc
+// comment, or else a call built from its signature.
 package main
 
 import (
@@ -29,17 +33,38 @@ type item struct {
 	Receiver string `json:"receiver,omitempty"`
 	Detail   string `json:"detail"`
 	Doc      string `json:"doc,omitempty"`
+	Example  string `json:"example,omitempty"`
 }
 
 func main() {
 	out := flag.String("o", "completions.json", "output file")
+	ref := flag.String("ref", "", "also write the Markdown reference to this file")
 	flag.Parse()
-	var items []item
-	for _, dir := range flag.Args() {
-		it, err := load(dir)
-		if err != nil {
+	data, md, err := generate(flag.Args())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gencompletions:", err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(*out, data, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "gencompletions:", err)
+		os.Exit(1)
+	}
+	if *ref != "" {
+		if err := os.WriteFile(*ref, md, 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "gencompletions:", err)
 			os.Exit(1)
+		}
+	}
+}
+
+// generate returns the completion JSON and the Markdown reference of the
+// packages in dirs.
+func generate(dirs []string) (data, md []byte, err error) {
+	var items []item
+	for _, dir := range dirs {
+		it, err := load(dir)
+		if err != nil {
+			return nil, nil, err
 		}
 		items = append(items, it...)
 	}
@@ -53,15 +78,11 @@ func main() {
 		}
 		return a.Label < b.Label
 	})
-	data, err := json.MarshalIndent(items, "", " ")
+	data, err = json.MarshalIndent(items, "", " ")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "gencompletions:", err)
-		os.Exit(1)
+		return nil, nil, err
 	}
-	if err := os.WriteFile(*out, append(data, '\n'), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "gencompletions:", err)
-		os.Exit(1)
-	}
+	return append(data, '\n'), reference(items), nil
 }
 
 func load(dir string) ([]item, error) {
@@ -89,14 +110,18 @@ func load(dir string) ([]item, error) {
 			if recv != "" {
 				kind = "method"
 			}
-			return item{Label: f.Name, Kind: kind, Package: pkg, Receiver: recv, Detail: src(&decl), Doc: d.Synopsis(f.Doc)}
+			ex := docExample(f.Doc)
+			if ex == "" {
+				ex = callExample(pkg, recv, f.Name, f.Decl.Type)
+			}
+			return item{Label: f.Name, Kind: kind, Package: pkg, Receiver: recv, Detail: src(&decl), Doc: d.Synopsis(f.Doc), Example: ex}
 		}
 		values := func(vs []*doc.Value, kind string) {
 			for _, v := range vs {
 				for _, spec := range v.Decl.Specs {
 					for _, n := range spec.(*ast.ValueSpec).Names {
 						if n.IsExported() {
-							out = append(out, item{Label: n.Name, Kind: kind, Package: pkg, Detail: kind + " " + n.Name, Doc: d.Synopsis(v.Doc)})
+							out = append(out, item{Label: n.Name, Kind: kind, Package: pkg, Detail: kind + " " + n.Name, Doc: d.Synopsis(v.Doc), Example: pkg + "." + n.Name})
 						}
 					}
 				}
@@ -108,7 +133,11 @@ func load(dir string) ([]item, error) {
 			out = append(out, fn(f, ""))
 		}
 		for _, t := range d.Types {
-			out = append(out, item{Label: t.Name, Kind: "type", Package: pkg, Detail: "type " + t.Name, Doc: d.Synopsis(t.Doc)})
+			ex := docExample(t.Doc)
+			if ex == "" {
+				ex = typeExample(pkg, t)
+			}
+			out = append(out, item{Label: t.Name, Kind: "type", Package: pkg, Detail: "type " + t.Name, Doc: d.Synopsis(t.Doc), Example: ex})
 			values(t.Consts, "const")
 			values(t.Vars, "var")
 			for _, f := range t.Funcs {
@@ -125,7 +154,7 @@ func load(dir string) ([]item, error) {
 				for _, f := range st.Fields.List {
 					for _, n := range f.Names {
 						if n.IsExported() {
-							out = append(out, item{Label: n.Name, Kind: "field", Package: pkg, Receiver: t.Name, Detail: n.Name + " " + src(f.Type), Doc: d.Synopsis(f.Doc.Text())})
+							out = append(out, item{Label: n.Name, Kind: "field", Package: pkg, Receiver: t.Name, Detail: n.Name + " " + src(f.Type), Doc: d.Synopsis(f.Doc.Text()), Example: varName(t.Name) + "." + n.Name})
 						}
 					}
 				}

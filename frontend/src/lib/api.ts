@@ -254,6 +254,7 @@ export interface Completion {
   receiver?: string
   detail?: string
   doc?: string
+  example?: string
 }
 
 export type RunMode = 'block' | 'with_upstream' | 'downstream' | 'pipeline'

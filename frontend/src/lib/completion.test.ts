@@ -29,6 +29,16 @@ describe('completionsFor', () => {
     expect(labels).toEqual(['Filter', 'Col', 'String'])
     expect(labels).not.toContain('FillNull')
   })
+  it('lists blocks/ml and shows each name with its doc and example', () => {
+    const ml: Completion[] = [
+      ...items,
+      { label: 'RMSE', kind: 'func', package: 'ml', detail: 'func RMSE(y, pred []float64) float64', doc: 'RMSE is the root mean squared error.', example: 'v := ml.RMSE(y, pred)' },
+    ]
+    const got = completionsFor(ml, 'ml')
+    expect(got.map((c) => c.label)).toEqual(['RMSE'])
+    expect(got[0].info).toBe('RMSE is the root mean squared error.\n\ne.g. v := ml.RMSE(y, pred)')
+    expect(completionsFor(ml, null).map((c) => c.label)).toContain('ml')
+  })
   it('offers package names for a bare word', () => {
     expect(completionsFor(items, null).map((c) => c.label)).toEqual(['frame', 'blocks'])
   })

@@ -17,7 +17,7 @@ function toCM(c: Completion): CMCompletion {
     label: c.label,
     type: cmType[c.kind] ?? 'text',
     detail: c.detail ? c.detail.replace(/^func\s*(\([^)]*\)\s*)?/, '') : c.package,
-    info: c.doc || undefined,
+    info: [c.doc, c.example && `e.g. ${c.example}`].filter(Boolean).join('\n\n') || undefined,
     boost: c.kind === 'method' || c.kind === 'func' ? 1 : 0,
   }
 }
