@@ -44,3 +44,19 @@ func BenchmarkGBDT_Fit100(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGBDT_FitNative300 fits 300 rounds (no early stopping) with the
+// zones as native categoricals, as train_gbdt does.
+func BenchmarkGBDT_FitNative300(b *testing.B) {
+	td := taxiXYWith(b, EncoderOptions{Categorical: []string{"PULocationID", "DOLocationID"}},
+		"PULocationID", "DOLocationID", "trip_distance")
+	p := DefaultGBDTParams()
+	p.Rounds, p.MaxDepth, p.MinChildWeight = 300, 8, 20
+	p.CategoricalFeatures = td.enc.CategoricalFeatures()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := NewGBDT(p).Fit(td.X, td.y, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -23,6 +23,9 @@ var (
 	ErrNoConvergence = errors.New("solver did not converge")
 	// ErrFormat reports a model file that is not a valid model document.
 	ErrFormat = errors.New("invalid model file")
+	// ErrUnknownCategory reports a category Fit did not see, when the encoder
+	// is asked to fail on them.
+	ErrUnknownCategory = errors.New("unknown category")
 	// ErrVersion reports a model file written by a newer format version.
 	ErrVersion = errors.New("unsupported model file version")
 )

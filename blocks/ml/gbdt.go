@@ -385,6 +385,7 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 	rng := rand.New(rand.NewPCG(uint64(p.Seed), 0x2545f4914f6cdd1d))
 	bestRound, bestStop := 0, math.Inf(1)
 	trainIdx := train
+	fr := &forest{}
 	for round := 1; round <= p.Rounds; round++ {
 		switch p.Objective {
 		case ObjectiveSquaredError:
@@ -435,6 +436,8 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 			}
 			tree := g.grow()
 			m.Trees = append(m.Trees, tree)
+			fr.add(&m.Trees[len(m.Trees)-1])
+			t := len(fr.roots) - 1
 			// Sampled rows know their leaf; the others walk the tree.
 			for id, nd := range tree.Nodes {
 				if nd.Feature < 0 {
@@ -449,23 +452,19 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 				for _, r := range g.rows {
 					in[r] = true
 				}
+				var out []int32
 				for _, r := range train {
 					if !in[r] {
-						score[int(r)*K+k] += tree.predictRow(X, int(r))
+						out = append(out, r)
 					}
 				}
+				fr.addTree(t, X, out, score, K, k, workers)
 			}
-			parallelRows(len(held), workers, func(lo, hi int) {
-				for _, r := range held[lo:hi] {
-					score[int(r)*K+k] += tree.predictRow(X, int(r))
-				}
-			})
+			if len(held) > 0 {
+				fr.addTree(t, X, held, score, K, k, workers)
+			}
 			if hasVal {
-				parallelRows(Xval.Rows, workers, func(lo, hi int) {
-					for i := lo; i < hi; i++ {
-						vscore[i*K+k] += tree.predictRow(Xval, i)
-					}
-				})
+				fr.addTree(t, Xval, nil, vscore, K, k, workers)
 			}
 		}
 		m.TrainLoss = append(m.TrainLoss, lossOf(p.Objective, K, y, score, train))
@@ -556,38 +555,6 @@ func lossOf(objective string, K int, y, score []float64, rows []int32) float64 {
 	return s / float64(n)
 }
 
-// predictRow walks the tree for row i of X.
-func (t *Tree) predictRow(X *CSR, i int) float64 {
-	lo, hi := X.Indptr[i], X.Indptr[i+1]
-	nd := &t.Nodes[0]
-	for nd.Feature >= 0 {
-		v := 0.0
-		for k := lo; k < hi; k++ {
-			if c := X.Indices[k]; c >= nd.Feature {
-				if c == nd.Feature {
-					v = X.Data[k]
-				}
-				break
-			}
-		}
-		var left bool
-		switch {
-		case math.IsNaN(v):
-			left = nd.MissingLeft
-		case nd.Categorical:
-			left = v == math.Trunc(v) && v < maxCategory && nd.Categories.Has(int(v))
-		default:
-			left = v <= nd.Threshold
-		}
-		if left {
-			nd = &t.Nodes[nd.Left]
-		} else {
-			nd = &t.Nodes[nd.Right]
-		}
-	}
-	return nd.Value
-}
-
 // PredictMargin returns the raw scores: the base score plus the sum of the
 // kept trees, one per row (regression, binary: the logit) or NumClass per row
 // for multiclass (row-major).
@@ -610,18 +577,22 @@ func (m *GBDT) PredictMargin(X *CSR) ([]float64, error) {
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	fr := compileForest(m.Trees)
 	parallelRows(X.Rows, workers, func(lo, hi int) {
+		var sc rowScratch
 		for i := lo; i < hi; i++ {
+			x := sc.load(X, i)
 			for k := 0; k < K; k++ {
 				s := m.BaseScore
 				if m.BaseScores != nil {
 					s = m.BaseScores[k]
 				}
 				for t := k; t < len(m.Trees); t += K {
-					s += m.Trees[t].predictRow(X, i)
+					s += fr.walk(t, x)
 				}
 				out[i*K+k] = s
 			}
+			sc.unload(X, i)
 		}
 	})
 	return out, nil

@@ -7,8 +7,8 @@ import (
 )
 
 // maxCategory bounds the category codes of a categorical feature: each code
-// gets its own histogram bin.
-const maxCategory = 1 << 16
+// gets its own histogram bin, and the missing bin comes after them.
+const maxCategory = 1<<16 - 1
 
 // featureBins describes how one feature is cut into histogram bins. A
 // numeric feature has len(edges) value bins (bin k holds the values at most
@@ -34,6 +34,10 @@ type binnedRows struct {
 	total int // bins over all features, missing bins included
 	// binFeat maps a global bin back to its feature.
 	binFeat []int32
+	// dense holds, for features stored in at least half of the rows, the
+	// feature's own bin of every row (absent entries in the zero bin), so
+	// that partitioning rows reads one value per row; nil for the others.
+	dense [][]uint16
 }
 
 // binRows bins X for training. Numeric features get at most maxBins quantile
@@ -98,6 +102,24 @@ func binRows(X *CSR, maxBins int, cat []bool) (*binnedRows, error) {
 	}
 	for k, j := range X.Indices {
 		b.bins[k] = uint32(b.feats[j].bin(X.Data[k]))
+	}
+	b.dense = make([][]uint16, p)
+	for j := 0; j < p; j++ {
+		if 2*counts[j] >= n {
+			col := make([]uint16, n)
+			z := uint16(b.feats[j].zeroBin)
+			for i := range col {
+				col[i] = z
+			}
+			b.dense[j] = col
+		}
+	}
+	for i := 0; i < n; i++ {
+		for k := X.Indptr[i]; k < X.Indptr[i+1]; k++ {
+			if col := b.dense[X.Indices[k]]; col != nil {
+				col[i] = uint16(int(b.bins[k]) - b.feats[X.Indices[k]].offset)
+			}
+		}
 	}
 	return b, nil
 }

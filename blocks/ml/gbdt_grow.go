@@ -348,6 +348,26 @@ func (g *grower) partition(parent, left, right int) {
 	rows, tmp := g.rows[o.start:o.end], g.tmp[o.start:o.end]
 	ptr, bins := g.b.ptr, g.b.bins
 	nl, nr := 0, len(rows)
+	if col := g.b.dense[nd.Feature]; col != nil {
+		// Branch-free: write the row to both ends and advance one of them.
+		// A write that is not kept is overwritten later (a slot below nl is
+		// only rewritten by kept left writes, one at or above nr only by kept
+		// right writes).
+		left01 := make([]int, len(goLeft))
+		for k, l := range goLeft {
+			if l {
+				left01[k] = 1
+			}
+		}
+		for _, r := range rows {
+			l := left01[col[r]]
+			tmp[nl] = r
+			tmp[nr-1] = r
+			nl += l
+			nr -= 1 - l
+		}
+		rows = rows[:0]
+	}
 	for _, r := range rows {
 		toLeft := zeroLeft
 		for k := ptr[r]; k < ptr[r+1]; k++ {
@@ -369,6 +389,7 @@ func (g *grower) partition(parent, left, right int) {
 		}
 	}
 	// The right rows were written backwards.
+	rows = g.rows[o.start:o.end]
 	for i, j := nl, len(rows)-1; i < j; i, j = i+1, j-1 {
 		tmp[i], tmp[j] = tmp[j], tmp[i]
 	}

@@ -6,7 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/golemlabs/golem/blocks/frame"
 )
 
 // TestGBDT_MissingValuesLearnTheirDirection: where x is missing the target
@@ -303,5 +306,80 @@ func TestGBDT_Multiclass(t *testing.T) {
 	prob, _ := m.PredictProba(Xv)
 	if len(prob.Classes) != 3 || len(prob.Row(0)) != 3 {
 		t.Errorf("probabilities %v of classes %v", prob.Row(0), prob.Classes)
+	}
+}
+
+func TestFeatureWeights(t *testing.T) {
+	f := frame.MustNew(
+		frame.NewStrings("zone", []string{"a", "b", "a", "c", "b", "a", "c", "c"}),
+		frame.NewFloats("dist", []float64{1, 2, 3, 4, 5, 6, 7, 8}),
+		frame.NewFloats("y", []float64{1, 12, 3, 24, 15, 6, 27, 28}),
+	)
+	y, _ := Target(f, "y")
+	t.Run("linear: coefficients by name", func(t *testing.T) {
+		enc := NewDictVectorizer()
+		X, _ := enc.FitTransform(f, "zone", "dist")
+		lr := NewLinearRegression()
+		if err := lr.Fit(X, y); err != nil {
+			t.Fatal(err)
+		}
+		w, err := FeatureWeights(lr, enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]float64{}
+		for _, fw := range w {
+			byName[fw.Feature] = fw.Weight
+		}
+		// y = dist + 10·[b] + 20·[c] exactly: the zone coefficients differ by
+		// 10 and 20 whatever the split with the intercept.
+		if math.Abs(byName["dist"]-1) > 1e-6 || math.Abs(byName["zone=b"]-byName["zone=a"]-10) > 1e-6 ||
+			math.Abs(byName["zone=c"]-byName["zone=a"]-20) > 1e-6 {
+			t.Errorf("weights %v", w)
+		}
+	})
+	t.Run("gbdt: gain shares sum to 1, sorted", func(t *testing.T) {
+		enc := NewDictVectorizerWith(EncoderOptions{Categorical: []string{"zone"}})
+		X, _ := enc.FitTransform(f, "zone", "dist")
+		m := NewGBDT(GBDTParams{Rounds: 5, MaxDepth: 2, Lambda: 1, MinChildWeight: 1, CategoricalFeatures: enc.CategoricalFeatures()})
+		if err := m.Fit(X, y, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		w, err := NewBundle(m, enc, "y").Importance()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0.0
+		for i, fw := range w {
+			sum += fw.Weight
+			if i > 0 && fw.Weight > w[i-1].Weight {
+				t.Errorf("not sorted: %v", w)
+			}
+		}
+		if len(w) != 2 || math.Abs(sum-1) > 1e-12 {
+			t.Errorf("weights %v sum to %v", w, sum)
+		}
+	})
+}
+
+func TestLinear_WarnsOnMissingValues(t *testing.T) {
+	rows := [][]float64{{1, 2}, {2, math.NaN()}, {3, 1}, {4, 5}, {5, 3}}
+	y := []float64{3, 2, 4, 9, 8}
+	X, _ := NewCSRFromDense(rows)
+	lr := NewLinearRegression()
+	if err := lr.Fit(X, y); err != nil {
+		t.Fatal(err)
+	}
+	if len(lr.Warnings) != 1 || !strings.Contains(lr.Warnings[0], "1 missing values") {
+		t.Fatalf("warnings %q, want one about the missing value", lr.Warnings)
+	}
+	rows[1][1] = 0
+	Z, _ := NewCSRFromDense(rows)
+	zero := NewLinearRegression()
+	if err := zero.Fit(Z, y); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(zero.Coef, lr.Coef) || len(zero.Warnings) != 0 {
+		t.Errorf("NaN fit %v, zero fit %v (warnings %q)", lr.Coef, zero.Coef, zero.Warnings)
 	}
 }

@@ -20,6 +20,52 @@ const (
 type EncodedColumn struct {
 	Name string `json:"name"`
 	Kind string `json:"kind"` // KindString or KindNumber
+	// Ordinal marks a string column encoded as one feature holding the
+	// category's code: its index in Categories.
+	Ordinal    bool     `json:"ordinal,omitempty"`
+	Categories []string `json:"categories,omitempty"` // ordinal columns: the categories by code
+	// Infrequent lists the categories Fit saw fewer than MinFrequency times,
+	// lumped into the category InfrequentCategory.
+	Infrequent []string `json:"infrequent,omitempty"`
+}
+
+// InfrequentCategory is the category that stands for the categories seen
+// fewer than EncoderOptions.MinFrequency times: one-hot feature
+// "col=(infrequent)", or the last code of an ordinal column.
+const InfrequentCategory = "(infrequent)"
+
+// What Transform does with a category that Fit did not see
+// (EncoderOptions.Unknown).
+const (
+	// UnknownIgnore encodes it like a null: no one-hot feature is set (a
+	// linear model then predicts its intercept, the effect of an average
+	// category; a tree sends the row down the "not this category" side of
+	// every split on the column), and an ordinal code is NaN, a missing
+	// value that trees send the way they learnt for missing values.
+	UnknownIgnore = "ignore"
+	// UnknownInfrequent encodes it as InfrequentCategory when the column has
+	// one (MinFrequency lumped some categories), else like UnknownIgnore.
+	UnknownInfrequent = "infrequent"
+	// UnknownError fails Transform, naming the column, row and value.
+	UnknownError = "error"
+)
+
+// EncoderOptions configure a DictVectorizer. The zero value is scikit-learn's
+// DictVectorizer: every string column one-hot, every category kept, unknown
+// categories ignored.
+type EncoderOptions struct {
+	// Categorical lists string columns to encode as one feature holding a
+	// category code (0, 1, ... in the sorted order of the categories) instead
+	// of one-hot features, for boosted trees' native categorical splits:
+	// pass CategoricalFeatures to GBDTParams.CategoricalFeatures.
+	Categorical []string `json:"categorical,omitempty"`
+	// MinFrequency lumps the categories seen fewer than this many times by
+	// Fit into InfrequentCategory, as scikit-learn's OneHotEncoder does; 0 or
+	// 1 keeps every category.
+	MinFrequency int `json:"min_frequency,omitempty"`
+	// Unknown is UnknownIgnore (the default, ""), UnknownInfrequent or
+	// UnknownError.
+	Unknown string `json:"unknown,omitempty"`
 }
 
 // Feature is one output column of a DictVectorizer: a numeric input column,
@@ -33,20 +79,46 @@ type Feature struct {
 // DictVectorizer turns frame columns into a sparse feature matrix the way
 // scikit-learn's DictVectorizer does with one dict per row: a string column c
 // becomes one 0/1 feature "c=value" per value seen by Fit, a numeric column
-// stays one feature "c", and the features are sorted by name. At Transform,
-// values not seen by Fit and null strings are ignored (all their features are
-// zero); null numbers count as zero. Zeros are not stored in the matrix.
+// stays one feature "c", and the features are sorted by name. Options encode
+// chosen string columns as category codes instead (one feature "c"), lump
+// rare categories and say what unknown ones become (see EncoderOptions). At
+// Transform, null strings set no one-hot feature (an ordinal code is NaN);
+// null numbers are stored as NaN, missing values, which trees learn a
+// direction for and linear models count as zero (with a warning). Zeros
+// are not stored in the matrix.
 type DictVectorizer struct {
+	opts     EncoderOptions
 	columns  []EncodedColumn
 	features []Feature
-	// lookup per input column: category -> feature index (strings), or the
-	// feature index of a numeric column in num.
-	cats []map[string]int
-	num  []int
+	// lookup per input column: category -> feature index (one-hot) or code
+	// (ordinal), or the feature index of a numeric or ordinal column in num;
+	// infreq is the feature index or code of InfrequentCategory, or −1.
+	cats   []map[string]int
+	num    []int
+	infreq []int
 }
 
-// NewDictVectorizer returns an unfitted encoder.
+// NewDictVectorizer returns an unfitted encoder with the default options.
 func NewDictVectorizer() *DictVectorizer { return &DictVectorizer{} }
+
+// NewDictVectorizerWith returns an unfitted encoder with the options.
+func NewDictVectorizerWith(o EncoderOptions) *DictVectorizer { return &DictVectorizer{opts: o} }
+
+// Options returns the encoder's options.
+func (v *DictVectorizer) Options() EncoderOptions { return v.opts }
+
+// CategoricalFeatures returns the matrix columns that hold category codes
+// (the ordinal columns), for GBDTParams.CategoricalFeatures.
+func (v *DictVectorizer) CategoricalFeatures() []int {
+	var out []int
+	for ci, c := range v.columns {
+		if c.Ordinal {
+			out = append(out, v.num[ci])
+		}
+	}
+	sort.Ints(out)
+	return out
+}
 
 // column is one input column in plain slices, independent of the frame.
 type column struct {
@@ -104,9 +176,21 @@ func (v *DictVectorizer) fitColumns(cols []column) error {
 	if len(cols) == 0 {
 		return fmt.Errorf("fit: no columns given: %w", ErrParam)
 	}
+	switch v.opts.Unknown {
+	case "", UnknownIgnore, UnknownInfrequent, UnknownError:
+	default:
+		return fmt.Errorf("fit: unknown = %q (want %s, %s or %s): %w", v.opts.Unknown, UnknownIgnore, UnknownInfrequent, UnknownError, ErrParam)
+	}
+	if v.opts.MinFrequency < 0 {
+		return fmt.Errorf("fit: min_frequency = %d: %w", v.opts.MinFrequency, ErrParam)
+	}
 	n := cols[0].len()
 	if n == 0 {
 		return fmt.Errorf("fit: no rows: %w", ErrEmpty)
+	}
+	ordinal := map[string]bool{}
+	for _, c := range v.opts.Categorical {
+		ordinal[c] = true
 	}
 	seenCol := map[string]bool{}
 	var feats []Feature
@@ -120,26 +204,56 @@ func (v *DictVectorizer) fitColumns(cols []column) error {
 		if c.len() != n {
 			return fmt.Errorf("fit: column %q has %d rows, want %d: %w", c.name, c.len(), n, ErrShape)
 		}
-		encoded = append(encoded, EncodedColumn{Name: c.name, Kind: c.kind})
+		ec := EncodedColumn{Name: c.name, Kind: c.kind}
 		switch c.kind {
 		case KindNumber:
+			if ordinal[c.name] {
+				return fmt.Errorf("fit: categorical column %q is numeric; cast it to string first: %w", c.name, ErrColumnType)
+			}
 			if err := checkFeatureColumn(c); err != nil {
 				return fmt.Errorf("fit: %w", err)
 			}
 			feats = append(feats, Feature{Name: c.name, Column: c.name})
 		case KindString:
-			seen := map[string]struct{}{}
+			count := map[string]int{}
 			for i, s := range c.strs {
 				if c.valid != nil && !c.valid[i] {
 					continue
 				}
-				if _, ok := seen[s]; !ok {
-					seen[s] = struct{}{}
-					feats = append(feats, Feature{Name: featureName(c.name, s, KindString), Column: c.name, Value: s})
+				count[s]++
+			}
+			var keep []string
+			for s, k := range count {
+				if k >= v.opts.MinFrequency {
+					keep = append(keep, s)
+				} else {
+					ec.Infrequent = append(ec.Infrequent, s)
 				}
+			}
+			sort.Strings(keep)
+			sort.Strings(ec.Infrequent)
+			if ec.Infrequent != nil {
+				keep = append(keep, InfrequentCategory)
+			}
+			if ordinal[c.name] {
+				ec.Ordinal, ec.Categories = true, keep
+				if ec.Categories == nil {
+					ec.Categories = []string{}
+				}
+				feats = append(feats, Feature{Name: c.name, Column: c.name})
+				break
+			}
+			for _, s := range keep {
+				feats = append(feats, Feature{Name: featureName(c.name, s, KindString), Column: c.name, Value: s})
 			}
 		default:
 			return fmt.Errorf("fit: column %q of kind %q: %w", c.name, c.kind, ErrColumnType)
+		}
+		encoded = append(encoded, ec)
+	}
+	for name := range ordinal {
+		if !seenCol[name] {
+			return fmt.Errorf("fit: categorical column %q is not among the columns: %w", name, ErrParam)
 		}
 	}
 	sort.Slice(feats, func(i, j int) bool { return feats[i].Name < feats[j].Name })
@@ -157,16 +271,28 @@ func (v *DictVectorizer) setVocabulary(cols []EncodedColumn, feats []Feature) er
 	pos := make(map[string]int, len(cols))
 	v.cats = make([]map[string]int, len(cols))
 	v.num = make([]int, len(cols))
+	v.infreq = make([]int, len(cols))
 	for i, c := range cols {
 		if _, dup := pos[c.Name]; dup {
 			return fmt.Errorf("column %q listed twice: %w", c.Name, ErrFormat)
 		}
 		pos[c.Name] = i
-		v.num[i] = -1
+		v.num[i], v.infreq[i] = -1, -1
 		switch c.Kind {
 		case KindString:
 			v.cats[i] = map[string]int{}
+			if c.Ordinal {
+				for code, s := range c.Categories {
+					if _, dup := v.cats[i][s]; dup {
+						return fmt.Errorf("column %q lists category %q twice: %w", c.Name, s, ErrFormat)
+					}
+					v.cats[i][s] = code
+				}
+			}
 		case KindNumber:
+			if c.Ordinal {
+				return fmt.Errorf("numeric column %q marked ordinal: %w", c.Name, ErrFormat)
+			}
 		default:
 			return fmt.Errorf("column %q of kind %q: %w", c.Name, c.Kind, ErrColumnType)
 		}
@@ -176,12 +302,16 @@ func (v *DictVectorizer) setVocabulary(cols []EncodedColumn, feats []Feature) er
 		if !ok {
 			return fmt.Errorf("feature %q of unknown column %q: %w", f.Name, f.Column, ErrFormat)
 		}
-		if want := featureName(f.Column, f.Value, cols[ci].Kind); f.Name != want {
+		kind := cols[ci].Kind
+		if cols[ci].Ordinal {
+			kind = KindNumber // one feature named after the column
+		}
+		if want := featureName(f.Column, f.Value, kind); f.Name != want {
 			return fmt.Errorf("feature %q should be named %q: %w", f.Name, want, ErrFormat)
 		}
-		if cols[ci].Kind == KindNumber {
+		if kind == KindNumber {
 			if v.num[ci] >= 0 {
-				return fmt.Errorf("numeric feature %q listed twice: %w", f.Name, ErrFormat)
+				return fmt.Errorf("feature %q listed twice: %w", f.Name, ErrFormat)
 			}
 			v.num[ci] = j
 			continue
@@ -190,6 +320,19 @@ func (v *DictVectorizer) setVocabulary(cols []EncodedColumn, feats []Feature) er
 			return fmt.Errorf("feature %q listed twice: %w", f.Name, ErrFormat)
 		}
 		v.cats[ci][f.Value] = j
+	}
+	for i, c := range cols {
+		if c.Infrequent == nil {
+			continue
+		}
+		k, ok := v.cats[i][InfrequentCategory]
+		if !ok {
+			return fmt.Errorf("column %q lumps infrequent categories but has no %q: %w", c.Name, InfrequentCategory, ErrFormat)
+		}
+		v.infreq[i] = k
+		for _, s := range c.Infrequent {
+			v.cats[i][s] = k
+		}
 	}
 	v.columns = cols
 	v.features = feats
@@ -236,7 +379,8 @@ func (v *DictVectorizer) transformColumns(cols []column) (*CSR, error) {
 	m := &CSR{Rows: n, Cols: len(v.features), Indptr: make([]int, n+1)}
 	m.Indices = make([]int, 0, n*len(cols))
 	m.Data = make([]float64, 0, n*len(cols))
-	// Feature indices of string columns, looked up once per distinct value.
+	// Feature index (one-hot) or code (ordinal) of string columns, looked
+	// up once per run of equal values; −1 for nulls and ignored unknowns.
 	idx := make([][]int32, len(cols))
 	for ci := range cols {
 		c := &cols[ci]
@@ -246,9 +390,6 @@ func (v *DictVectorizer) transformColumns(cols []column) (*CSR, error) {
 		ix := make([]int32, n)
 		lookup := v.cats[ci]
 		last, lastIdx := "", int32(-1)
-		if j, ok := lookup[""]; ok {
-			lastIdx = int32(j)
-		}
 		for i, s := range c.strs {
 			if c.valid != nil && !c.valid[i] {
 				ix[i] = -1
@@ -257,7 +398,14 @@ func (v *DictVectorizer) transformColumns(cols []column) (*CSR, error) {
 			if s != last || i == 0 {
 				j, ok := lookup[s]
 				if !ok {
-					j = -1
+					switch {
+					case v.opts.Unknown == UnknownError:
+						return nil, fmt.Errorf("transform: column %q row %d: category %q was not seen by Fit: %w", c.name, i, s, ErrUnknownCategory)
+					case v.opts.Unknown == UnknownInfrequent && v.infreq[ci] >= 0:
+						j = v.infreq[ci]
+					default:
+						j = -1
+					}
 				}
 				last, lastIdx = s, int32(j)
 			}
@@ -271,13 +419,24 @@ func (v *DictVectorizer) transformColumns(cols []column) (*CSR, error) {
 			c := &cols[ci]
 			var j int
 			var x float64
-			if c.kind == KindString {
+			switch {
+			case c.kind == KindString && v.columns[ci].Ordinal:
+				j, x = v.num[ci], math.NaN()
+				if code := idx[ci][i]; code >= 0 {
+					x = float64(code)
+				}
+				if x == 0 {
+					continue
+				}
+			case c.kind == KindString:
 				j = int(idx[ci][i])
 				x = 1
-			} else {
+			default:
 				j = v.num[ci]
 				x = c.nums[i]
-				if x == 0 || math.IsNaN(x) { // zero, or null (checked above)
+				if c.valid != nil && !c.valid[i] {
+					x = math.NaN() // missing
+				} else if x == 0 {
 					continue
 				}
 			}
@@ -301,6 +460,7 @@ func (v *DictVectorizer) transformColumns(cols []column) (*CSR, error) {
 
 // encoderJSON is the serialised form of a DictVectorizer.
 type encoderJSON struct {
+	Options  *EncoderOptions `json:"options,omitempty"`
 	Columns  []EncodedColumn `json:"columns"`
 	Features []Feature       `json:"features"`
 }
@@ -314,7 +474,12 @@ func (v *DictVectorizer) MarshalJSON() ([]byte, error) {
 	if feats == nil {
 		feats = []Feature{}
 	}
-	return json.Marshal(encoderJSON{Columns: cols, Features: feats})
+	e := encoderJSON{Columns: cols, Features: feats}
+	if v.opts.Categorical != nil || v.opts.MinFrequency != 0 || v.opts.Unknown != "" {
+		o := v.opts
+		e.Options = &o
+	}
+	return json.Marshal(e)
 }
 
 // UnmarshalJSON restores a vocabulary written by MarshalJSON.
@@ -323,8 +488,11 @@ func (v *DictVectorizer) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &e); err != nil {
 		return err
 	}
+	*v = DictVectorizer{}
+	if e.Options != nil {
+		v.opts = *e.Options
+	}
 	if len(e.Columns) == 0 {
-		*v = DictVectorizer{}
 		return nil
 	}
 	if !sort.SliceIsSorted(e.Features, func(i, j int) bool { return e.Features[i].Name < e.Features[j].Name }) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"math"
 	"os"
@@ -183,10 +184,26 @@ func TestRun_ExamplePipelines_RealData(t *testing.T) {
 		t.Errorf("PU_DO train RMSE %.6f, exact optimum 4.754268", pudo["train_rmse"])
 	}
 
+	// Default settings: zones as native categoricals, early stopping on
+	// held-out training rows; February is only scored. scikit-learn's
+	// HistGradientBoosting with native categoricals scores 4.85-4.87 there.
 	gb := metrics(t, runJSON(t, dir, "train_gbdt", vars...))
-	t.Logf("gbdt: train RMSE %.6f, val RMSE %.6f, best iteration %v", gb["train_rmse"], gb["val_rmse"], gb["best_iteration"])
-	if gb["val_rmse"] >= lin["val_rmse"] {
-		t.Errorf("GBDT val RMSE %.4f does not beat linear %.4f", gb["val_rmse"], lin["val_rmse"])
+	t.Logf("gbdt: train RMSE %.6f, val RMSE %.6f, %v trees", gb["train_rmse"], gb["val_rmse"], gb["trees"])
+	if gb["val_rmse"] > 4.90 || gb["trees"] < 1 || gb["trees"] != gb["best_iteration"] {
+		t.Errorf("GBDT val RMSE %.4f (want <= 4.90), %v trees, best iteration %v", gb["val_rmse"], gb["trees"], gb["best_iteration"])
+	}
+	// The same inputs give the same model file, byte for byte.
+	first, err := os.ReadFile(filepath.Join(dir, "models", "latest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runJSON(t, dir, "train_gbdt", vars...)
+	second, err := os.ReadFile(filepath.Join(dir, "models", "latest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sha256.Sum256(first) != sha256.Sum256(second) {
+		t.Errorf("two train_gbdt runs on the same inputs wrote different model files")
 	}
 
 	runJSON(t, dir, "batch_inference", "source="+src, "month=2023-03")
