@@ -173,12 +173,12 @@ func setEnabled(data []byte, trigger string, enabled bool) ([]byte, error) {
 	}
 	var list *yaml.Node
 	if len(doc.Content) > 0 {
-		list = mapGet(doc.Content[0], "triggers")
+		list = projects.MapValue(doc.Content[0], "triggers")
 	}
 	var t *yaml.Node
 	if list != nil && list.Kind == yaml.SequenceNode {
 		for _, n := range list.Content {
-			if v := mapGet(n, "name"); v != nil && v.Value == trigger {
+			if v := projects.MapValue(n, "name"); v != nil && v.Value == trigger {
 				t = n
 			}
 		}
@@ -190,7 +190,7 @@ func setEnabled(data []byte, trigger string, enabled bool) ([]byte, error) {
 	if enabled {
 		val = "true"
 	}
-	if v := mapGet(t, "enabled"); v != nil {
+	if v := projects.MapValue(t, "enabled"); v != nil {
 		v.Kind, v.Tag, v.Value, v.Style = yaml.ScalarNode, "!!bool", val, 0
 	} else {
 		t.Content = append(t.Content,
@@ -207,17 +207,4 @@ func setEnabled(data []byte, trigger string, enabled bool) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// mapGet is the value of key in mapping n, nil if absent.
-func mapGet(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }

@@ -203,6 +203,10 @@ func yamlFields(t reflect.Type) (map[string]reflect.Type, bool) {
 	return fields, inline
 }
 
+// MapValue returns the value node of key in YAML mapping n, or nil: for code that edits a
+// project file's nodes in place (the editor's trigger switch).
+func MapValue(n *yaml.Node, key string) *yaml.Node { return mapValue(n, key) }
+
 // mapValue returns the value node of key in mapping n, or nil.
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {

@@ -3,15 +3,17 @@ package frame
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/taxitest"
 )
 
 func year2023(b testing.TB) string {
-	taxiFile(b, "12")
-	return filepath.Join(taxiDir, "2023", "*.parquet")
+	taxitest.Month(b, "12")
+	return filepath.Join(taxitest.Dir(b), "2023", "*.parquet")
 }
 
 func BenchmarkReadParquet_Month(b *testing.B) {
-	p := taxiFile(b, "01")
+	p := taxitest.Month(b, "01")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ReadParquet(p); err != nil {
@@ -89,7 +91,7 @@ func BenchmarkSort_Year(b *testing.B) {
 }
 
 func BenchmarkWriteParquet_Month(b *testing.B) {
-	f, err := ReadParquet(taxiFile(b, "01"))
+	f, err := ReadParquet(taxitest.Month(b, "01"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -358,9 +358,11 @@ func TestParquet_PathsAreGlobsOnlyWhereAsked(t *testing.T) {
 // WriteParquet and ReadParquet hand series to internal/parquet by casting the
 // type: both packages must list the types in the same order.
 func TestParquet_CodecTypesInFrameOrder(t *testing.T) {
-	for _, typ := range []Type{Int64, Float64, String, Bool, Timestamp, Duration} {
-		if got := parquet.Type(typ).String(); got != typ.String() {
-			t.Errorf("frame %s is parquet %s", typ, got)
+	same := map[Type]parquet.Type{Int64: parquet.Int64, Float64: parquet.Float64, String: parquet.String,
+		Bool: parquet.Bool, Timestamp: parquet.Timestamp, Duration: parquet.Duration}
+	for typ, want := range same {
+		if got := parquet.Type(typ); got != want {
+			t.Errorf("frame %s is parquet type %d, want %d", typ, got, want)
 		}
 	}
 }

@@ -1,22 +1,11 @@
 package frame
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/taxitest"
 )
-
-// taxiDir holds the shared green-taxi parquet files (relative to this package).
-const taxiDir = "../../../shared/data/taxi/green"
-
-func taxiFile(t testing.TB, month string) string {
-	t.Helper()
-	p := filepath.Join(taxiDir, "2023", month+".parquet")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("taxi data not available: %v", err)
-	}
-	return p
-}
 
 // prepare is the data_preparation pipeline's core: trip duration in minutes,
 // kept when 1 <= duration <= 60.
@@ -27,7 +16,7 @@ func prepare(f *Frame) *Frame {
 }
 
 func TestTaxi_ReadMonth(t *testing.T) {
-	f, err := ReadParquet(taxiFile(t, "01"))
+	f, err := ReadParquet(taxitest.Month(t, "01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +41,8 @@ func TestTaxi_ReadMonth(t *testing.T) {
 }
 
 func TestTaxi_ReadQuarterUnifies(t *testing.T) {
-	taxiFile(t, "03")
-	f, err := ReadParquet(filepath.Join(taxiDir, "2023", "0[1-3].parquet"))
+	taxitest.Month(t, "03")
+	f, err := ReadParquet(filepath.Join(taxitest.Dir(t), "2023", "0[1-3].parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +62,7 @@ func TestTaxi_ReadQuarterUnifies(t *testing.T) {
 		}
 	}
 	// Jan's rows keep their values after unification.
-	jan, _ := ReadParquet(taxiFile(t, "01"))
+	jan, _ := ReadParquet(taxitest.Month(t, "01"))
 	a, b := f.Col("PULocationID").Ints()[:68211], jan.Col("PULocationID").Ints()
 	if !equalInts(a, b) {
 		t.Fatal("January PULocationID changed")
@@ -90,7 +79,7 @@ func TestTaxi_DurationFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.month, func(t *testing.T) {
-			f, err := ReadParquet(taxiFile(t, tt.month))
+			f, err := ReadParquet(taxitest.Month(t, tt.month))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +91,7 @@ func TestTaxi_DurationFilter(t *testing.T) {
 }
 
 func TestTaxi_PersistRoundTrip(t *testing.T) {
-	f, err := ReadParquet(taxiFile(t, "01"))
+	f, err := ReadParquet(taxitest.Month(t, "01"))
 	if err != nil {
 		t.Fatal(err)
 	}

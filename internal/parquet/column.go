@@ -2,29 +2,20 @@ package parquet
 
 import "errors"
 
-// Type is the logical type of a column, in the order of blocks/frame's types.
+// Type is the logical type of a column. The values are blocks/frame's Type values, so frame
+// converts a type with a cast (its tests check that).
 type Type uint8
 
-// The column types. Timestamps are naive wall-clock times in int64
-// microseconds; durations are int64 microseconds.
+// The column types. Timestamps are naive wall-clock times in int64 microseconds; durations are
+// int64 microseconds.
 const (
-	Int64 Type = iota
-	Float64
-	String
-	Bool
-	Timestamp
-	Duration
+	Int64     Type = 0 // Ints
+	Float64   Type = 1 // Floats
+	String    Type = 2 // Strs
+	Bool      Type = 3 // Bools
+	Timestamp Type = 4 // Ints, naive wall-clock microseconds
+	Duration  Type = 5 // Ints, microseconds
 )
-
-var typeNames = [...]string{"int64", "float64", "string", "bool", "timestamp", "duration"}
-
-// String returns the type's name, as blocks/frame names it.
-func (t Type) String() string {
-	if int(t) < len(typeNames) {
-		return typeNames[t]
-	}
-	return "unknown type"
-}
 
 // intBacked reports whether values of t are held in Column.Ints.
 func (t Type) intBacked() bool { return t == Int64 || t == Timestamp || t == Duration }

@@ -123,7 +123,7 @@ func sameColumns(t testing.TB, got, want []Column, rows int) {
 	for k, w := range want {
 		g := got[k]
 		if g.Name != w.Name || g.Type != w.Type {
-			t.Fatalf("column %d is %s %s, want %s %s", k, g.Name, g.Type, w.Name, w.Type)
+			t.Fatalf("column %d is %s of type %d, want %s of type %d", k, g.Name, g.Type, w.Name, w.Type)
 		}
 		for i := range rows {
 			if gv, wv := value(g, i), value(w, i); gv != wv {

@@ -240,7 +240,7 @@ func (f *File) Decode(i int, dst Column, off int) (err error) {
 	case c.Null:
 		return nil
 	case dst.Type != c.Type && !(dst.Type == Float64 && c.Type == Int64):
-		return fmt.Errorf("cannot decode a %s column into a %s one", c.Type, dst.Type)
+		return fmt.Errorf("cannot decode a column of type %d into one of type %d", c.Type, dst.Type)
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -1,28 +1,16 @@
 package parquet
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/taxitest"
 )
-
-// taxiDir holds the shared green-taxi parquet files (relative to this package).
-const taxiDir = "../../../shared/data/taxi/green"
-
-func taxiFile(t testing.TB, month string) string {
-	t.Helper()
-	p := filepath.Join(taxiDir, "2023", month+".parquet")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("taxi data not available: %v", err)
-	}
-	return p
-}
 
 // January 2023 was written by another writer (pyarrow): dictionary pages,
 // int64 location IDs, a NULL-typed ehail_fee, naive microsecond timestamps.
 func TestDecode_TaxiJanuary(t *testing.T) {
-	f, err := OpenFile(taxiFile(t, "01"))
+	f, err := OpenFile(taxitest.Month(t, "01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +48,7 @@ func BenchmarkBuildDict_LocationStrings_Year(b *testing.B) {
 	var strs []string
 	var small [1024]string // one string per location, shared as frame's AsString shares them
 	for m := 1; m <= 12; m++ {
-		f, err := OpenFile(taxiFile(b, strconv.Itoa(100 + m)[1:]))
+		f, err := OpenFile(taxitest.Month(b, strconv.Itoa(100 + m)[1:]))
 		if err != nil {
 			b.Fatal(err)
 		}

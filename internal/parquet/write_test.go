@@ -180,7 +180,7 @@ func TestWrite_SchemaMatchesParquetGo(t *testing.T) {
 		t.Errorf("%s metadata %q, want d", durationKey, v)
 	}
 	if f.Columns[5].Type != Duration || f.Columns[6].Type != Int64 {
-		t.Errorf("types %v %v, want duration int64", f.Columns[5].Type, f.Columns[6].Type)
+		t.Errorf("types %d %d, want duration int64", f.Columns[5].Type, f.Columns[6].Type)
 	}
 }
 
