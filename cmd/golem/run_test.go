@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/projects/projecttest"
 )
 
 // golem runs the CLI in process and returns stdout, stderr and the error.
@@ -31,15 +32,10 @@ func example(t *testing.T) string {
 	return dir
 }
 
+// write writes content to dir/rel (projecttest.Write).
 func write(t *testing.T, dir, rel, content string) {
 	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	projecttest.Write(t, dir, rel, content)
 }
 
 func replaceIn(t *testing.T, dir, rel, old, new string) {
