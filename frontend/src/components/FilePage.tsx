@@ -3,6 +3,7 @@ import { api, errorText, type FileContent } from '../lib/api'
 import { useApp, useWS, href } from '../lib/hooks'
 import { useFile } from '../lib/useFile'
 import { languageOf } from '../lib/format'
+import { fileScope, type SqlScope } from '../lib/sqlcomplete'
 import { CodeEditor } from './CodeEditor'
 import { ConflictBanner, SaveIndicator } from './Conflict'
 import { Markdown } from './Markdown'
@@ -37,6 +38,21 @@ function FileEditor({ file: initial }: { file: FileContent }) {
   const [confirmDel, setConfirmDel] = useState(false)
   const isMd = initial.path.endsWith('.md')
   const [preview, setPreview] = useState(isMd)
+  const language = languageOf(initial.path)
+  // A SQL block file completes its block's upstream tables and variables, as in the notebook.
+  const [scope, setScope] = useState<SqlScope | undefined>()
+  useEffect(() => {
+    if (language !== 'sql') return
+    let live = true
+    api
+      .pipelines()
+      .then((ps) => Promise.all(ps.map((p) => api.pipeline(p.name))))
+      .then((pls) => live && setScope(fileScope(pls, initial.path) ?? undefined))
+      .catch(() => {})
+    return () => {
+      live = false
+    }
+  }, [language, initial.path])
   useWS((m) => {
     if (m.type === 'file_changed' && m.path === initial.path && m.version !== undefined) f.external({ version: m.version })
   })
@@ -87,7 +103,8 @@ function FileEditor({ file: initial }: { file: FileContent }) {
       ) : (
         <CodeEditor
           value={f.content}
-          language={languageOf(initial.path)}
+          language={language}
+          sqlScope={scope}
           onChange={f.setContent}
           onSave={() => void f.save()}
           problems={f.problems}

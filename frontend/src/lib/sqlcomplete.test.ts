@@ -3,7 +3,7 @@ import { EditorState } from '@codemirror/state'
 import { ensureSyntaxTree, syntaxTree } from '@codemirror/language'
 import { CompletionContext, type CompletionResult } from '@codemirror/autocomplete'
 import { keywordCompletionSource } from '@codemirror/lang-sql'
-import { DuckDB, columnOptions, ident, keywordOption, sqlCompletionSource, sqlLanguage, sqlScope, type SqlScope } from './sqlcomplete'
+import { DuckDB, columnOptions, fileScope, ident, keywordOption, sqlCompletionSource, sqlLanguage, sqlScope, type SqlScope } from './sqlcomplete'
 import type { Block } from './api'
 
 const blocks: Pick<Block, 'name' | 'output'>[] = [
@@ -55,6 +55,23 @@ describe('sqlScope', () => {
   })
   it('skips an upstream the pipeline does not have', () => {
     expect(sqlScope(blocks, { upstream: ['gone'] }).tables).toEqual([{ name: 'gone', columns: null, rows: undefined }])
+  })
+})
+
+describe('fileScope', () => {
+  it('is the scope of the block whose file it is', () => {
+    const pipelines: Parameters<typeof fileScope>[0] = [
+      { blocks: [{ name: 'other', file: 'transformers/other.sql', upstream: [], output: null }], variables: {} },
+      {
+        blocks: [...blocks.map((b) => ({ ...b, file: `x/${b.name}.go`, upstream: [] })), { name: 'q', file: 'transformers/q.sql', upstream: ['zones'], output: null }],
+        variables: { zone: { type: 'string' } },
+      },
+    ]
+    const s = fileScope(pipelines, 'transformers/q.sql')!
+    expect(s.tables.map((t) => t.name)).toEqual(['zones'])
+    expect(s.tables[0].columns?.map((c) => c.name)).toEqual(['PULocationID', 'zone'])
+    expect(s.variables.map((v) => v.name)).toEqual(['zone'])
+    expect(fileScope(pipelines, 'queries/loose.sql')).toBeNull()
   })
 })
 

@@ -5,7 +5,7 @@
 import type { Completion, CompletionContext, CompletionResult, CompletionSource } from '@codemirror/autocomplete'
 import { PostgreSQL, SQLDialect, schemaCompletionSource, sql, type SQLNamespace } from '@codemirror/lang-sql'
 import type { Extension } from '@codemirror/state'
-import type { Block, Variable } from './api'
+import type { Block, Pipeline, Variable } from './api'
 
 /**
  * DuckDB is PostgreSQL's dialect with DuckDB's `$name` parameters (instead of `$$` strings), its
@@ -53,6 +53,21 @@ export function sqlScope(
     }),
     variables: Object.entries(variables).map(([name, v]) => ({ name, type: v.type, description: v.description })),
   }
+}
+
+/**
+ * fileScope is the scope of a SQL file opened on its own (the file page): that of the first block
+ * using it, in the pipelines given; null when no pipeline has it as a block.
+ */
+export function fileScope(
+  pipelines: { blocks: Pick<Block, 'name' | 'file' | 'upstream' | 'output'>[]; variables: Pipeline['variables'] }[],
+  path: string,
+): SqlScope | null {
+  for (const p of pipelines) {
+    const b = p.blocks.find((b) => b.file === path)
+    if (b) return sqlScope(p.blocks, b, p.variables)
+  }
+  return null
 }
 
 const PLAIN = /^[a-z_][a-z0-9_]*$/
