@@ -30,7 +30,7 @@ type CSVOptions struct {
 	// BadLines says what to do with a line that has the wrong number of
 	// fields or a broken quote: "error" (the default) fails the read naming
 	// the line; "skip" leaves it out, and the skipped lines are counted and
-	// reported with their line numbers through Logf.
+	// reported with their line numbers through Log.
 	BadLines string
 	// InferRows is how many data rows type inference looks at: 0 (the
 	// default) means the whole file. With N > 0 a later value that does not
@@ -39,9 +39,14 @@ type CSVOptions struct {
 	// TimeLayouts are Go time layouts ("01/02/2006 15:04") tried, in order,
 	// before the built-in ones when inferring and parsing timestamps.
 	TimeLayouts []string
-	// Logf receives the report of skipped lines (pass ctx.Logf in a block);
-	// nil writes it to the standard logger.
-	Logf func(format string, args ...any)
+	// Log receives the report of skipped lines: pass ctx in a block, so it
+	// reaches the block's log; nil writes it to the standard logger.
+	Log Logger
+}
+
+// Logger is what reports go to: *blocks.Context is one.
+type Logger interface {
+	Logf(format string, args ...any)
 }
 
 // DefaultNullValues are the field texts ReadCSV reads as null.
@@ -60,7 +65,7 @@ func ReadCSV(path string) (*Frame, error) { return ReadCSVWith(CSVOptions{}, pat
 
 // ReadCSVWith is ReadCSV with options.
 //
-//	f, err := frame.ReadCSVWith(frame.CSVOptions{BadLines: "skip", Logf: ctx.Logf}, path)
+//	f, err := frame.ReadCSVWith(frame.CSVOptions{BadLines: "skip", Log: ctx}, path)
 func ReadCSVWith(opts CSVOptions, path string) (*Frame, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -273,9 +278,9 @@ func parseCSV(data []byte, opts CSVOptions, path string) (*Frame, error) {
 		lines = append(lines, int32(line))
 	}
 	if nskipped > 0 {
-		logf := opts.Logf
-		if logf == nil {
-			logf = log.Printf
+		logf := log.Printf
+		if opts.Log != nil {
+			logf = opts.Log.Logf
 		}
 		more := ""
 		if nskipped > len(skipped) {

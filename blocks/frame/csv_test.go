@@ -119,8 +119,9 @@ func TestReadCSVWith_Options(t *testing.T) {
 			if err := os.WriteFile(p, []byte(tc.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			var log []string
-			tc.opts.Logf = func(format string, args ...any) { log = append(log, fmt.Sprintf(format, args...)) }
+			lines := &lineLog{}
+			tc.opts.Log = lines
+			log := lines.lines
 			f, err := ReadCSVWith(tc.opts, p)
 			if tc.err != nil {
 				if err == nil {
@@ -142,6 +143,7 @@ func TestReadCSVWith_Options(t *testing.T) {
 			for col, want := range tc.want {
 				eqValues(t, f.Col(col), want)
 			}
+			log = lines.lines
 			if len(tc.logged) == 0 && len(log) > 0 {
 				t.Fatalf("logged %q", log)
 			}
@@ -154,3 +156,8 @@ func TestReadCSVWith_Options(t *testing.T) {
 		})
 	}
 }
+
+// lineLog is a Logger that keeps the lines.
+type lineLog struct{ lines []string }
+
+func (l *lineLog) Logf(format string, args ...any) { l.lines = append(l.lines, fmt.Sprintf(format, args...)) }

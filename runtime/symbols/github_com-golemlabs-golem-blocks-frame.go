@@ -65,8 +65,22 @@ func init() {
 		"Frame":       reflect.ValueOf((*frame.Frame)(nil)),
 		"Groups":      reflect.ValueOf((*frame.Groups)(nil)),
 		"JoinOptions": reflect.ValueOf((*frame.JoinOptions)(nil)),
+		"Logger":      reflect.ValueOf((*frame.Logger)(nil)),
 		"ReadOptions": reflect.ValueOf((*frame.ReadOptions)(nil)),
 		"Series":      reflect.ValueOf((*frame.Series)(nil)),
 		"Type":        reflect.ValueOf((*frame.Type)(nil)),
+
+		// interface wrapper definitions
+		"_Logger": reflect.ValueOf((*_github_com_golemlabs_golem_blocks_frame_Logger)(nil)),
 	}
+}
+
+// _github_com_golemlabs_golem_blocks_frame_Logger is an interface wrapper for Logger type
+type _github_com_golemlabs_golem_blocks_frame_Logger struct {
+	IValue interface{}
+	WLogf  func(format string, args ...any)
+}
+
+func (W _github_com_golemlabs_golem_blocks_frame_Logger) Logf(format string, args ...any) {
+	W.WLogf(format, args...)
 }
