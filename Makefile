@@ -76,3 +76,9 @@ clean:
 .PHONY: bench-compare
 bench-compare: build
 	$(GO) run ./bench/compare -golem $(BIN)
+
+# bench-tips: train_tip_classifier (logistic, then gbdt) in Golem against pandas + scikit-learn on the real taxi files
+.PHONY: bench-tips
+bench-tips: build
+	$(GO) run ./bench/compare -golem $(BIN) -pipeline train_tip_classifier -model logistic -train 2023-01 -validation 2023-02
+	$(GO) run ./bench/compare -golem $(BIN) -pipeline train_tip_classifier -model gbdt -train 2023-01 -validation 2023-02

@@ -75,7 +75,7 @@ func TestInit_TaxiExample(t *testing.T) {
 			t.Errorf("missing %s: %v", f, err)
 		}
 	}
-	if got := strings.Join(p.PipelineNames(), ","); got != "batch_inference,data_preparation,data_preparation_sql,train_gbdt,train_linear,tune_gbdt" {
+	if got := strings.Join(p.PipelineNames(), ","); got != "batch_inference,data_preparation,data_preparation_sql,train_gbdt,train_linear,train_tip_classifier,tune_gbdt" {
 		t.Fatalf("pipelines = %s", got)
 	}
 	for _, name := range p.PipelineNames() {
@@ -128,6 +128,9 @@ func TestInit_TaxiTrainingPipelines(t *testing.T) {
 		{"train_gbdt", map[string]string{"ingest": "data_loaders/ingest.go", "prepare": "transformers/prepare.go",
 			"prepare_validation": "transformers/prepare.go", "train": "transformers/train_gbdt.go",
 			"export_model": "data_exporters/export_model.go"}, []string{"source", "train", "validation", "features", "rounds", "learning_rate"}},
+		{"train_tip_classifier", map[string]string{"ingest": "data_loaders/ingest.go", "tips": "transformers/tips.go",
+			"tips_validation": "transformers/tips.go", "train": "transformers/train_tip_classifier.go",
+			"export_model": "data_exporters/export_model.go"}, []string{"source", "train", "validation", "model", "c", "threshold", "rounds"}},
 		{"batch_inference", map[string]string{"prepare": "transformers/prepare.go", "predict": "transformers/predict.go"},
 			[]string{"source", "month", "model", "output"}},
 	} {

@@ -1,15 +1,21 @@
-// Command compare runs the taxi example's train_linear pipeline twice on the
-// same months — once as Golem (`golem run` of the example project, reading
-// the parquet files) and once as the same pipeline in pandas + scikit-learn
-// (bench/sklearn_train.py, reading the months as CSV, since Debian's pandas
-// has no parquet engine) — and prints the wall time and peak memory (maximum
-// resident set size of each child process) of both, their ratios, and both
-// validation RMSEs, which must agree: both fit the exact least-squares
-// solution.
+// Command compare runs a taxi example training pipeline twice on the same
+// months — once as Golem (`golem run` of the example project, reading the
+// parquet files) and once as the same pipeline in pandas + scikit-learn
+// (reading the months as CSV, since Debian's pandas has no parquet engine) —
+// and prints the wall time and peak memory (maximum resident set size of
+// each child process) of both, their ratios, and both sides' metrics:
 //
-// Run it from the repository root (make bench-compare):
+//   - train_linear (bench/sklearn_train.py): the validation RMSEs must agree,
+//     both fit the exact least-squares solution;
+//   - train_tip_classifier (bench/sklearn_tips.py) with -model logistic
+//     (LogisticRegression(C=1): the same objective, so the same AUC and
+//     log-loss) or -model gbdt (HistGradientBoostingClassifier with the same
+//     rounds, depth, learning rate and L2: close, not equal).
+//
+// Run it from the repository root (make bench-compare, make bench-tips):
 //
 //	go run ./bench/compare [-train 2023-01..2023-11] [-validation 2023-12] [-runs 3]
+//	go run ./bench/compare -pipeline train_tip_classifier -model gbdt -train 2023-01 -validation 2023-02
 //
 // The CSV copies are written once with golem's own frame.WriteCSV into
 // bench/.cache (git-ignored).
@@ -43,6 +49,7 @@ func main() {
 
 type options struct {
 	data, train, validation, cache, python, script, golem string
+	pipeline, model                                       string
 	runs                                                  int
 }
 
@@ -61,11 +68,25 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.validation, "validation", "2023-12", "validation month")
 	fs.StringVar(&o.cache, "cache", "bench/.cache/csv", "folder for the CSV copies pandas reads")
 	fs.StringVar(&o.python, "python", "/usr/bin/python3", "python with pandas and scikit-learn (Debian's python3-pandas, python3-sklearn)")
-	fs.StringVar(&o.script, "script", "bench/sklearn_train.py", "the pandas + scikit-learn pipeline")
+	fs.StringVar(&o.script, "script", "", "the pandas + scikit-learn pipeline (default: bench/sklearn_train.py, or bench/sklearn_tips.py for train_tip_classifier)")
+	fs.StringVar(&o.pipeline, "pipeline", "train_linear", "train_linear or train_tip_classifier")
+	fs.StringVar(&o.model, "model", "logistic", "train_tip_classifier: logistic or gbdt")
 	fs.StringVar(&o.golem, "golem", "", "golem binary (default: build ./cmd/golem into a temporary folder)")
 	fs.IntVar(&o.runs, "runs", 3, "runs of each side; the table shows the fastest")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	switch o.pipeline {
+	case "train_linear":
+		if o.script == "" {
+			o.script = "bench/sklearn_train.py"
+		}
+	case "train_tip_classifier":
+		if o.script == "" {
+			o.script = "bench/sklearn_tips.py"
+		}
+	default:
+		return fmt.Errorf("-pipeline %q: want train_linear or train_tip_classifier", o.pipeline)
 	}
 	var err error
 	if o.data, err = filepath.Abs(o.data); err != nil {
@@ -172,8 +193,12 @@ func runGolem(o options, dir string) (*measure, error) {
 	if err := projects.Init(dir, "taxi"); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(o.golem, "run", dir, "train_linear", "--json",
-		"--var", "source="+o.data, "--var", "train="+o.train, "--var", "validation="+o.validation)
+	args := []string{"run", dir, o.pipeline, "--json",
+		"--var", "source=" + o.data, "--var", "train=" + o.train, "--var", "validation=" + o.validation}
+	if o.pipeline == "train_tip_classifier" {
+		args = append(args, "--var", "model="+o.model)
+	}
+	cmd := exec.Command(o.golem, args...)
 	out, m, err := measureCmd(cmd)
 	if err != nil {
 		return nil, fmt.Errorf("golem run: %w", err)
@@ -201,7 +226,11 @@ func runGolem(o options, dir string) (*measure, error) {
 
 // runPython times the pandas + scikit-learn pipeline.
 func runPython(o options) (*measure, error) {
-	cmd := exec.Command(o.python, o.script, "--data", o.cache, "--train", o.train, "--validation", o.validation)
+	args := []string{o.script, "--data", o.cache, "--train", o.train, "--validation", o.validation}
+	if o.pipeline == "train_tip_classifier" {
+		args = append(args, "--model", o.model)
+	}
+	cmd := exec.Command(o.python, args...)
 	out, m, err := measureCmd(cmd)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", o.python, o.script, err)
@@ -232,6 +261,10 @@ func measureCmd(cmd *exec.Cmd) ([]byte, *measure, error) {
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 
 func report(w io.Writer, o options, g, p *measure) {
+	if o.pipeline == "train_tip_classifier" {
+		reportTips(w, o, g, p)
+		return
+	}
 	fmt.Fprintf(w, "\ntrain_linear, train %s -> validation %s (one-hot PULocationID, DOLocationID + trip_distance, trips of 1..60 min)\n\n", o.train, o.validation)
 	fmt.Fprintf(w, "%-22s %10s %12s %14s %14s %10s\n", "", "wall", "peak RSS", "train RMSE", "val RMSE", "rows")
 	row := func(name string, m *measure) {
@@ -245,4 +278,20 @@ func report(w io.Writer, o options, g, p *measure) {
 	d := math.Abs(g.metrics["val_rmse"] - p.metrics["val_rmse"])
 	fmt.Fprintf(w, "val RMSE difference %.2g; sklearn: read %.2fs, encode %.2fs, fit %.2fs\n",
 		d, p.metrics["read_s"], p.metrics["encode_s"], p.metrics["fit_s"])
+}
+
+func reportTips(w io.Writer, o options, g, p *measure) {
+	fmt.Fprintf(w, "\ntrain_tip_classifier (%s), train %s -> validation %s (credit-card trips, tipped = tip > 0; one-hot PULocationID, DOLocationID + trip_distance)\n\n",
+		o.model, o.train, o.validation)
+	fmt.Fprintf(w, "%-22s %10s %12s %10s %10s %13s %13s %10s\n", "", "wall", "peak RSS", "train AUC", "val AUC", "train logloss", "val logloss", "rows")
+	row := func(name string, m *measure) {
+		fmt.Fprintf(w, "%-22s %10s %12s %10.6f %10.6f %13.6f %13.6f %10.0f\n", name, m.wall.Round(time.Millisecond), mib(m.maxRSS),
+			m.metrics["train_auc"], m.metrics["val_auc"], m.metrics["train_log_loss"], m.metrics["val_log_loss"], m.metrics["train_rows"])
+	}
+	row("golem (parquet)", g)
+	row("pandas+sklearn (csv)", p)
+	fmt.Fprintf(w, "\ngolem is %.1fx faster and uses %.2f of the memory; val AUC difference %.2g, val log-loss difference %.2g\n",
+		p.wall.Seconds()/g.wall.Seconds(), float64(g.maxRSS)/float64(p.maxRSS),
+		math.Abs(g.metrics["val_auc"]-p.metrics["val_auc"]), math.Abs(g.metrics["val_log_loss"]-p.metrics["val_log_loss"]))
+	fmt.Fprintf(w, "sklearn: read %.2fs, encode %.2fs, fit %.2fs\n", p.metrics["read_s"], p.metrics["encode_s"], p.metrics["fit_s"])
 }

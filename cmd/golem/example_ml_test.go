@@ -56,6 +56,29 @@ func metrics(t *testing.T, s runSummary) map[string]float64 {
 	return nil
 }
 
+// tipMetrics is the metrics map of train_tip_classifier's export_model, with
+// the classification metrics on both sets.
+func tipMetrics(t *testing.T, s runSummary) map[string]float64 {
+	t.Helper()
+	for _, b := range s.Blocks {
+		if b.Name != "export_model" {
+			continue
+		}
+		var m map[string]float64
+		if err := json.Unmarshal(b.Value, &m); err != nil {
+			t.Fatalf("export_model value %s: %v", b.Value, err)
+		}
+		for _, k := range []string{"train_auc", "val_auc", "train_log_loss", "val_log_loss", "train_accuracy", "val_accuracy"} {
+			if v, ok := m[k]; !ok || !(v > 0 && v < 1) {
+				t.Errorf("metric %s = %v, %v (all: %v)", k, v, ok, m)
+			}
+		}
+		return m
+	}
+	t.Fatalf("%s: no export_model block in %+v", s.Pipeline, s.Blocks)
+	return nil
+}
+
 func TestRun_ExamplePipelines_OnSample(t *testing.T) {
 	dir := example(t)
 	runJSON(t, dir, "data_preparation")
@@ -71,6 +94,17 @@ func TestRun_ExamplePipelines_OnSample(t *testing.T) {
 	models, _ := filepath.Glob(filepath.Join(dir, "models", "train_*.json"))
 	if len(models) == 0 {
 		t.Errorf("no model files in models/")
+	}
+	// The tip classifier, both models; its model goes to models/latest-tipped.json,
+	// so batch_inference still loads the duration model from models/latest.json.
+	for _, model := range []string{"logistic", "gbdt"} {
+		m := tipMetrics(t, runJSON(t, dir, "train_tip_classifier", "model="+model, "rounds=30"))
+		if m["val_auc"] <= 0.55 || m["train_rows"] < 1500 {
+			t.Errorf("%s on the sample: %v", model, m)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "models", "latest-tipped.json")); err != nil {
+		t.Errorf("tip model not saved: %v", err)
 	}
 	// batch_inference loads taxi-duration@champion; with no champion yet, the latest version: the
 	// GBDT model trained last (version 3).
@@ -216,5 +250,49 @@ func TestRun_ExamplePipelines_RealData(t *testing.T) {
 	t.Logf("batch_inference 2023-03 with the GBDT model: %d trips, RMSE %.4f", preds.NumRows(), rmse)
 	if preds.NumRows() < 50000 || rmse > gb["val_rmse"]+1.5 {
 		t.Errorf("predictions of 2023-03: %d rows, RMSE %.4f", preds.NumRows(), rmse)
+	}
+}
+
+// TestRun_TipClassifier_RealData trains the tip classifier of the example on
+// the real credit-card trips of January 2023 and validates on February, with
+// both models. The logistic model's figures are scikit-learn's on the same
+// rows, recorded with
+//
+//	go run ./bench/compare -pipeline train_tip_classifier ...   # writes bench/.cache/csv
+//	/usr/bin/python3 bench/sklearn_tips.py --data bench/.cache/csv --train 2023-01 \
+//	    --validation 2023-02 --solver newton-cg --tol 1e-10
+//
+// (scikit-learn 1.2.1; its newton-cg stops within ~1e-6 of the optimum that
+// Golem's Newton solver reaches, hence the tolerances).
+func TestRun_TipClassifier_RealData(t *testing.T) {
+	src, err := filepath.Abs("../../../shared/data/taxi/green")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Skipf("real data not found at %s: the tip-classifier test needs the NYC green-taxi files", src)
+	}
+	dir := example(t)
+	vars := []string{"source=" + src, "train=2023-01", "validation=2023-02"}
+	lr := tipMetrics(t, runJSON(t, dir, "train_tip_classifier", vars...))
+	t.Logf("logistic: train AUC %.7f log-loss %.7f, val AUC %.7f log-loss %.7f accuracy %.5f",
+		lr["train_auc"], lr["train_log_loss"], lr["val_auc"], lr["val_log_loss"], lr["val_accuracy"])
+	if lr["train_rows"] != 40686 || lr["val_rows"] != 38549 || lr["features"] != 464 {
+		t.Errorf("rows %v / %v, features %v; scikit-learn: 40686 / 38549, 464", lr["train_rows"], lr["val_rows"], lr["features"])
+	}
+	for k, want := range map[string]float64{"train_auc": 0.7819503879079799, "val_auc": 0.7646588401302632,
+		"train_log_loss": 0.30473641570796667, "val_log_loss": 0.31609370648091123,
+		"train_accuracy": 0.8923708400924151, "val_accuracy": 0.8890762406288101} {
+		if d := math.Abs(lr[k] - want); d > 2e-6 {
+			t.Errorf("logistic %s = %.9f, scikit-learn %.9f (|diff| %.2g)", k, lr[k], want, d)
+		}
+	}
+	gb := tipMetrics(t, runJSON(t, dir, "train_tip_classifier", append(vars, "model=gbdt")...))
+	t.Logf("gbdt: train AUC %.5f log-loss %.5f, val AUC %.5f log-loss %.5f accuracy %.5f",
+		gb["train_auc"], gb["train_log_loss"], gb["val_auc"], gb["val_log_loss"], gb["val_accuracy"])
+	// Boosted trees fit the training month more closely than the linear
+	// model and rank February's trips at least about as well.
+	if gb["train_auc"] <= lr["train_auc"] || gb["val_auc"] < lr["val_auc"]-0.02 || gb["val_log_loss"] > 0.34 {
+		t.Errorf("gbdt %v against logistic %v", gb, lr)
 	}
 }
