@@ -55,9 +55,10 @@ type options struct {
 
 // measure is one child process: wall time, peak RSS, its figures.
 type measure struct {
-	wall    time.Duration
-	maxRSS  int64 // bytes
-	metrics map[string]float64
+	wall       time.Duration
+	maxRSS     int64 // bytes
+	metrics    map[string]float64
+	trainBlock time.Duration // golem: the train block (encode, fit, score both sets)
 }
 
 func run(args []string, stdout io.Writer) error {
@@ -69,7 +70,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.cache, "cache", "bench/.cache/csv", "folder for the CSV copies pandas reads")
 	fs.StringVar(&o.python, "python", "/usr/bin/python3", "python with pandas and scikit-learn (Debian's python3-pandas, python3-sklearn)")
 	fs.StringVar(&o.script, "script", "", "the pandas + scikit-learn pipeline (default: bench/sklearn_train.py, or bench/sklearn_tips.py for train_tip_classifier)")
-	fs.StringVar(&o.pipeline, "pipeline", "train_linear", "train_linear or train_tip_classifier")
+	fs.StringVar(&o.pipeline, "pipeline", "train_linear", "train_linear, train_tip_classifier, or train_gbdt (against XGBoost and scikit-learn, bench/gbdt_train.py; see gbdt.go)")
 	fs.StringVar(&o.model, "model", "logistic", "train_tip_classifier: logistic or gbdt")
 	fs.StringVar(&o.golem, "golem", "", "golem binary (default: build ./cmd/golem into a temporary folder)")
 	fs.IntVar(&o.runs, "runs", 3, "runs of each side; the table shows the fastest")
@@ -85,8 +86,12 @@ func run(args []string, stdout io.Writer) error {
 		if o.script == "" {
 			o.script = "bench/sklearn_tips.py"
 		}
+	case "train_gbdt":
+		if o.script == "" {
+			o.script = "bench/gbdt_train.py"
+		}
 	default:
-		return fmt.Errorf("-pipeline %q: want train_linear or train_tip_classifier", o.pipeline)
+		return fmt.Errorf("-pipeline %q: want train_linear, train_tip_classifier or train_gbdt", o.pipeline)
 	}
 	var err error
 	if o.data, err = filepath.Abs(o.data); err != nil {
@@ -110,6 +115,9 @@ func run(args []string, stdout io.Writer) error {
 		if out, err := exec.Command("go", "build", "-o", o.golem, "./cmd/golem").CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
+	}
+	if o.pipeline == "train_gbdt" {
+		return runGBDT(o, tmp, stdout)
 	}
 	var g, p *measure
 	for i := 0; i < o.runs; i++ {
@@ -206,8 +214,9 @@ func runGolem(o options, dir string) (*measure, error) {
 	var s struct {
 		Status string `json:"status"`
 		Blocks []struct {
-			Name  string             `json:"name"`
-			Value map[string]float64 `json:"value"`
+			Name       string             `json:"name"`
+			DurationMS float64            `json:"duration_ms"`
+			Value      map[string]float64 `json:"value"`
 		} `json:"blocks"`
 	}
 	if err := json.Unmarshal(out, &s); err != nil {
@@ -216,6 +225,9 @@ func runGolem(o options, dir string) (*measure, error) {
 	for _, b := range s.Blocks {
 		if b.Name == "export_model" {
 			m.metrics = b.Value
+		}
+		if b.Name == "train" {
+			m.trainBlock = time.Duration(b.DurationMS * float64(time.Millisecond))
 		}
 	}
 	if m.metrics == nil {
