@@ -80,4 +80,3 @@ func runGBDT(o options, tmp string, stdout io.Writer) error {
 	}
 	return nil
 }
-
