@@ -14,6 +14,7 @@ import (
 	"github.com/golemlabs/golem/blocks/chart"
 	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime"
+	"github.com/golemlabs/golem/runtime/history"
 	"github.com/golemlabs/golem/runtime/output"
 )
 
@@ -92,11 +93,12 @@ func toAPIError(err error) *apiError {
 		e.File, e.Line, e.Col = be.File, be.Line, be.Col
 	case errors.Is(err, output.ErrNoOutput):
 		e.Status, e.Code = http.StatusNotFound, codeNoOutput
-	case errors.Is(err, projects.ErrNotFound), errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, projects.ErrNotFound), errors.Is(err, fs.ErrNotExist), errors.Is(err, history.ErrNotFound),
+		errors.Is(err, history.ErrNoAlias):
 		e.Status, e.Code = http.StatusNotFound, codeNotFound
 	case errors.Is(err, projects.ErrExists), errors.Is(err, projects.ErrConflict):
 		e.Status, e.Code = http.StatusConflict, codeConflict
-	case errors.Is(err, chart.ErrSpec):
+	case errors.Is(err, chart.ErrSpec), errors.Is(err, history.ErrInvalidName):
 		e.Status, e.Code = http.StatusBadRequest, codeBadRequest
 	case errors.Is(err, chart.ErrColumn), errors.Is(err, projects.ErrInvalid),
 		errors.Is(err, runtime.ErrUnknownBlock), errors.Is(err, runtime.ErrTypeMismatch),

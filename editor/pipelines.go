@@ -109,10 +109,13 @@ type pipelineView struct {
 	Version     string        `json:"version"`
 	Variables   variablesView `json:"variables"`
 	Blocks      []blockView   `json:"blocks"`
+	// Alerts are the pipeline's alert rules on logged metrics (the Experiments page draws them).
+	Alerts []projects.Alert `json:"alerts"`
 }
 
 func (s *Server) viewPipeline(p *projects.Project, pl *projects.Pipeline) pipelineView {
-	v := pipelineView{Name: pl.Name, Description: pl.Description, Version: pl.Version, Variables: variablesView{}, Blocks: []blockView{}}
+	v := pipelineView{Name: pl.Name, Description: pl.Description, Version: pl.Version, Variables: variablesView{}, Blocks: []blockView{},
+		Alerts: append([]projects.Alert{}, pl.Alerts...)}
 	for _, vr := range pl.Variables {
 		v.Variables = append(v.Variables, variableView{vr.Name, vr.Type, vr.Default, vr.Description})
 	}

@@ -80,6 +80,12 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/runs/{id}/retry", s.retryRun)
 	h("POST /api/runs/{id}/rerun", s.rerunRun)
 
+	h("GET /api/experiments", s.listExperiments)
+	h("GET /api/experiments/steps", s.experimentSteps)
+	h("GET /api/models", s.listModels)
+	h("PUT /api/models/{name}/aliases/{alias}", s.setModelAlias)
+	h("DELETE /api/models/{name}/aliases/{alias}", s.removeModelAlias)
+
 	h("POST /api/markdown/render", s.renderMarkdown)
 	h("GET /api/completions", s.completions)
 	h("GET /api/secrets", s.listSecrets)

@@ -189,6 +189,9 @@ func (s *Server) forwardEvent(ev runtime.Event) {
 			s.log.Printf("editor: event %s of run %s: %v", ev.Kind, ev.RunID, p)
 		}
 	}()
+	if ev.Kind == runtime.BlockRecord {
+		return // metric points and parameters: the Experiments page reads them from the history
+	}
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
 	}

@@ -273,6 +273,22 @@ func validatePipeline(ps *problems, dir, folder string, root *yaml.Node, p *Pipe
 			ps.add(line, "notification #%d: %s", i+1, problem)
 		}
 	}
+	an := mapValue(root, "alerts")
+	for i, a := range p.Alerts {
+		line := keyLine(root, "alerts")
+		if an != nil && an.Kind == yaml.SequenceNode && i < len(an.Content) {
+			line = an.Content[i].Line
+		}
+		if a.Metric == "" {
+			ps.add(line, "alert #%d: no metric (alerts: [{metric: val_rmse, above: 6.0}])", i+1)
+		}
+		if a.Above == nil && a.Below == nil {
+			ps.add(line, "alert #%d: metric %q: set above, below or both", i+1, a.Metric)
+		}
+		if a.Block != "" && p.Block(a.Block) == nil {
+			ps.add(line, "alert #%d: no block %q in the pipeline", i+1, a.Block)
+		}
+	}
 }
 
 func validateBlockFile(ps *problems, dir string, n *yaml.Node, b *Block, who string) {

@@ -118,6 +118,8 @@ type Pipeline struct {
 	Blocks        []*Block         `yaml:"blocks"`
 	Settings      PipelineSettings `yaml:"settings,omitempty"`
 	Notifications []Notification   `yaml:"notifications,omitempty"`
+	// Alerts send the pipeline's notifications when a metric a block logged crosses a threshold.
+	Alerts []Alert `yaml:"alerts,omitempty"`
 	// RunsOn lists the labels a cluster worker needs to run this pipeline (golem worker --labels).
 	RunsOn []string `yaml:"runs_on,omitempty"`
 
@@ -194,6 +196,27 @@ type Notification struct {
 	URL    string   `yaml:"url"`
 	On     []string `yaml:"on,omitempty"`     // failure, success (default: failure)
 	Format string   `yaml:"format,omitempty"` // json (default) or slack
+}
+
+// Alert is a rule on a metric blocks log (ctx.LogMetric): a run whose value of Metric is above
+// Above or below Below sends the pipeline's notifications. Block, when set, limits the rule to
+// that block's metric.
+type Alert struct {
+	Metric string   `yaml:"metric" json:"metric"`
+	Above  *float64 `yaml:"above,omitempty" json:"above,omitempty"`
+	Below  *float64 `yaml:"below,omitempty" json:"below,omitempty"`
+	Block  string   `yaml:"block,omitempty" json:"block,omitempty"`
+}
+
+// Fires says whether value crosses the rule, and how ("above 6").
+func (a Alert) Fires(value float64) (string, bool) {
+	if a.Above != nil && value > *a.Above {
+		return fmt.Sprintf("above %g", *a.Above), true
+	}
+	if a.Below != nil && value < *a.Below {
+		return fmt.Sprintf("below %g", *a.Below), true
+	}
+	return "", false
 }
 
 // Variable is a declared pipeline variable.

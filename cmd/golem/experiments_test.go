@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +25,8 @@ blocks:
 		"custom/log.go": `package log
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 
 	"github.com/golemlabs/golem/blocks"
@@ -206,5 +210,57 @@ func BenchmarkLogMetric(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestAlerts_MetricAboveRuleNotifies: an alert rule in pipeline.yaml sends the pipeline's
+// notifications (whatever their on:) when a logged metric crosses it, and not when it does not.
+func TestAlerts_MetricAboveRuleNotifies(t *testing.T) {
+	got := make(chan map[string]any, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&p)
+		got <- p
+	}))
+	defer srv.Close()
+	dir := trackingProject(t, `ctx.LogMetric("val_rmse", ctx.Float("v", 7))`)
+	write(t, dir, "pipelines/p/pipeline.yaml", `name: p
+variables:
+  v: {type: float, default: "7"}
+blocks:
+  - {name: log, kind: custom, file: custom/log.go, upstream: []}
+notifications:
+  - {url: `+srv.URL+`, on: [failure]}
+alerts:
+  - {metric: val_rmse, above: 6.0}
+`)
+	if _, stderr, err := golem(t, "run", dir, "p"); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	select {
+	case p := <-got:
+		alerts, _ := p["alerts"].([]any)
+		if len(alerts) != 1 || p["status"] != "succeeded" {
+			t.Fatalf("payload %v", p)
+		}
+		a := alerts[0].(map[string]any)
+		if a["metric"] != "val_rmse" || a["value"] != 7.0 || a["rule"] != "above 6" || a["block"] != "log" {
+			t.Fatalf("alert %v", a)
+		}
+	default:
+		t.Fatal("no notification for a metric above its alert")
+	}
+	if _, stderr, err := golem(t, "run", dir, "p", "--var", "v=5"); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	select {
+	case p := <-got:
+		t.Fatalf("notified without an alert: %v", p)
+	default:
+	}
+	// A rule without a threshold is a problem of the file, at its line.
+	replaceIn(t, dir, "pipelines/p/pipeline.yaml", "above: 6.0", "block: log")
+	if _, _, err := golem(t, "run", dir, "p"); err == nil || !strings.Contains(err.Error(), "pipeline.yaml:9") || !strings.Contains(err.Error(), "set above, below or both") {
+		t.Fatalf("bad alert: %v", err)
 	}
 }

@@ -499,6 +499,7 @@ func (d *Dispatcher) Close() {
 
 func (d *Dispatcher) notify(r *run) {
 	hooks := r.plan.Pipeline.Notifications
+	alerts := d.alerts(r)
 	if len(hooks) == 0 {
 		return
 	}
@@ -519,6 +520,7 @@ func (d *Dispatcher) notify(r *run) {
 	if d.o.EditorURL != "" {
 		p.URL = notify.RunURL(d.o.EditorURL, run.Pipeline, run.ID)
 	}
+	p.Alerts = alerts
 	d.notes.Add(1)
 	go func() {
 		defer d.notes.Done()
@@ -526,6 +528,33 @@ func (d *Dispatcher) notify(r *run) {
 			d.o.Logf("webhook for run %s: %v", run.ID, err)
 		}
 	}()
+}
+
+// alerts checks the pipeline's alert rules against the metrics the run's blocks logged.
+func (d *Dispatcher) alerts(r *run) []notify.Alert {
+	rules := r.plan.Pipeline.Alerts
+	if len(rules) == 0 {
+		return nil
+	}
+	entries, err := d.o.History.Entries(context.Background(), history.EntryFilter{RunID: r.id, NoTrials: true})
+	if err != nil {
+		d.o.Logf("alerts of %s: %v", r.id, err)
+		return nil
+	}
+	var out []notify.Alert
+	for _, rule := range rules {
+		for _, e := range entries {
+			v, ok := e.Metrics[rule.Metric]
+			if !ok || (rule.Block != "" && rule.Block != e.Block) {
+				continue
+			}
+			if how, fired := rule.Fires(v); fired {
+				out = append(out, notify.Alert{Metric: rule.Metric, Block: e.Block, Value: v, Rule: how})
+				d.o.Logf("alert: run %s of %s: %s of block %s is %g, %s", r.id, r.pipeline, rule.Metric, e.Block, v, how)
+			}
+		}
+	}
+	return out
 }
 
 func (d *Dispatcher) prune(r *run) {

@@ -51,6 +51,17 @@ type Payload struct {
 	// Duration is in seconds.
 	Duration float64 `json:"duration_seconds"`
 	URL      string  `json:"url,omitempty"`
+	// Alerts are the pipeline's alert rules the run's logged metrics crossed: a run with alerts
+	// notifies every hook of the pipeline, whatever its on: says.
+	Alerts []Alert `json:"alerts,omitempty"`
+}
+
+// Alert is an alert rule that fired: a block's metric crossed a threshold.
+type Alert struct {
+	Metric string  `json:"metric"`
+	Block  string  `json:"block"`
+	Value  float64 `json:"value"`
+	Rule   string  `json:"rule"` // "above 6", "below 0.5"
 }
 
 // RunURL links to a run in the editor, e.g. http://localhost:6789/pipelines/p/runs/<id>.
@@ -69,6 +80,8 @@ func Body(f string, p Payload) ([]byte, error) {
 	icon := ":white_check_mark:"
 	if p.Status != "succeeded" {
 		icon = ":x:"
+	} else if len(p.Alerts) > 0 {
+		icon = ":warning:"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s Pipeline *%s* %s in %s (run %s)", icon, p.Pipeline, p.Status,
@@ -78,6 +91,9 @@ func Body(f string, p Payload) ([]byte, error) {
 	}
 	if p.Error != "" {
 		fmt.Fprintf(&b, "\n```%s```", p.Error)
+	}
+	for _, a := range p.Alerts {
+		fmt.Fprintf(&b, "\nAlert: *%s* of block %s is %g, %s", a.Metric, a.Block, a.Value, a.Rule)
 	}
 	if p.URL != "" {
 		fmt.Fprintf(&b, "\n<%s|Open the run>", p.URL)
@@ -122,7 +138,7 @@ func New(o Options) *Notifier {
 func (n *Notifier) Notify(ctx context.Context, hooks []projects.Notification, p Payload) error {
 	var errs []error
 	for _, h := range hooks {
-		if !Wants(h, p.Status) {
+		if !Wants(h, p.Status) && len(p.Alerts) == 0 {
 			continue
 		}
 		if _, err := n.Send(ctx, h, p); err != nil {

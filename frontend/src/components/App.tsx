@@ -3,6 +3,8 @@ import { RunDetail, RunsPage } from './RunsPage'
 import { TriggersPage } from './TriggersPage'
 import { WorkersPage } from './WorkersPage'
 import { SecretsPage } from './SecretsPage'
+import { ExperimentsPage, SearchPage } from './ExperimentsPage'
+import { ModelsPage } from './ModelsPage'
 import { api, errorText, type Completion, type Project } from '../lib/api'
 import { Socket, wsURL } from '../lib/ws'
 import { AppContext, href, useRoute, usePoll } from '../lib/hooks'
@@ -93,6 +95,12 @@ export function App() {
             <a className={`nav-item${route.page === 'runs' || route.page === 'run' ? ' active' : ''}`} href="#/runs" data-testid="nav-runs">
               Runs
             </a>
+            <a className={`nav-item${route.page === 'experiments' || route.page === 'search' ? ' active' : ''}`} href="#/experiments" data-testid="nav-experiments">
+              Experiments
+            </a>
+            <a className={`nav-item${route.page === 'models' ? ' active' : ''}`} href="#/models" data-testid="nav-models">
+              Models
+            </a>
             <a className={`nav-item${route.page === 'workers' ? ' active' : ''}`} href="#/workers" data-testid="nav-workers">
               Workers
             </a>
@@ -142,6 +150,9 @@ export function App() {
           {route.page === 'triggers' && <TriggersPage key={route.name} name={route.name} />}
           {route.page === 'workers' && <WorkersPage />}
           {route.page === 'secrets' && <SecretsPage />}
+          {route.page === 'experiments' && <ExperimentsPage key={route.pipeline ?? ''} pipeline={route.pipeline} />}
+          {route.page === 'search' && <SearchPage key={route.id} id={route.id} />}
+          {route.page === 'models' && <ModelsPage />}
         </main>
         <div className="toasts">
           {toasts.map((t) => (

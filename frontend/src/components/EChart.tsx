@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from 'react'
 import * as echarts from 'echarts/core'
-import { BarChart, LineChart, ScatterChart, PieChart, BoxplotChart } from 'echarts/charts'
+import { BarChart, LineChart, ScatterChart, PieChart, BoxplotChart, ParallelChart } from 'echarts/charts'
 import {
   GridComponent,
   TooltipComponent,
@@ -11,6 +11,7 @@ import {
   DataZoomComponent,
   ToolboxComponent,
   DatasetComponent,
+  ParallelComponent,
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 import { prepareOption } from '../lib/chartopt'
@@ -21,6 +22,8 @@ echarts.use([
   ScatterChart,
   PieChart,
   BoxplotChart,
+  ParallelChart,
+  ParallelComponent,
   GridComponent,
   TooltipComponent,
   TitleComponent,

@@ -257,6 +257,58 @@ export interface Completion {
   example?: string
 }
 
+/** Entry is what one block (or one trial of its search) logged in one run (GET /api/experiments). */
+export interface Entry {
+  id: string
+  run_id: string
+  pipeline: string
+  block: string
+  trial?: number
+  /** the search's entry id for a trial, null for a block's own entry */
+  parent: string | null
+  status: string
+  params: Record<string, unknown>
+  metrics: Record<string, number>
+  /** metrics logged at steps (curves) */
+  stepped: string[]
+  artifacts: { name: string; hash: string; size: number }[]
+  model: { name: string; version: number } | null
+  started: string
+  updated: string
+}
+
+export interface StepPoint {
+  step: number
+  value: number
+}
+
+/** ModelVersion is one registered version with its lineage (GET /api/models). */
+export interface ModelVersion {
+  name: string
+  version: number
+  run_id: string
+  pipeline: string
+  block: string
+  code_hash: string
+  vars: Record<string, string> | null
+  params: Record<string, unknown> | null
+  metrics: Record<string, number> | null
+  hash: string
+  tags: Record<string, string> | null
+  aliases: string[]
+  created: string
+}
+
+export interface RegisteredModel {
+  name: string
+  latest: number
+  aliases: Record<string, number>
+  tags: Record<string, string>
+  created: string
+  updated: string
+  versions: ModelVersion[]
+}
+
 export type RunMode = 'block' | 'with_upstream' | 'downstream' | 'pipeline'
 
 export interface AddBlockRequest {
@@ -368,6 +420,20 @@ export class Client {
   getRun = (id: string) => this.request<Run>('GET', `/api/runs/${enc(id)}`)
   workers = () => this.request<WorkerList>('GET', '/api/workers')
   secrets = () => this.request<SecretList>('GET', '/api/secrets')
+  experiments = (q: { pipeline?: string; parent?: string; trials?: boolean } = {}) => {
+    const p = new URLSearchParams()
+    if (q.pipeline) p.set('pipeline', q.pipeline)
+    if (q.parent) p.set('parent', q.parent)
+    if (q.trials === false) p.set('trials', 'false')
+    const qs = p.toString()
+    return this.request<{ entries: Entry[] }>('GET', '/api/experiments' + (qs ? '?' + qs : ''))
+  }
+  experimentSteps = (id: string) =>
+    this.request<{ id: string; steps: Record<string, StepPoint[]> }>('GET', `/api/experiments/steps?id=${enc(id)}`)
+  models = () => this.request<{ models: RegisteredModel[] }>('GET', '/api/models')
+  setAlias = (name: string, alias: string, version: number) =>
+    this.request<{ name: string; alias: string; version: number }>('PUT', `/api/models/${enc(name)}/aliases/${enc(alias)}`, { version })
+  removeAlias = (name: string, alias: string) => this.request<void>('DELETE', `/api/models/${enc(name)}/aliases/${enc(alias)}`)
   cancelRun = (id: string) => this.request<{ run_id: string }>('POST', `/api/runs/${enc(id)}/cancel`)
   triggers = (pipeline: string) => this.request<TriggerList>('GET', `/api/pipelines/${enc(pipeline)}/triggers`)
   setTriggerEnabled = (pipeline: string, trigger: string, enabled: boolean) =>

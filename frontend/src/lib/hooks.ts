@@ -54,6 +54,9 @@ export type Route =
   | { page: 'triggers'; name: string }
   | { page: 'workers' }
   | { page: 'secrets' }
+  | { page: 'experiments'; pipeline?: string }
+  | { page: 'search'; id: string }
+  | { page: 'models' }
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#\/?/, '')
@@ -64,6 +67,9 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'run' && parts[1]) return { page: 'run', id: parts[1] }
   if (parts[0] === 'workers') return { page: 'workers' }
   if (parts[0] === 'secrets') return { page: 'secrets' }
+  if (parts[0] === 'experiments') return parts[1] ? { page: 'experiments', pipeline: parts[1] } : { page: 'experiments' }
+  if (parts[0] === 'search' && parts[1]) return { page: 'search', id: parts.slice(1).join('/') }
+  if (parts[0] === 'models') return { page: 'models' }
   if (parts[0] === 'f' && parts.length > 1) return { page: 'file', path: parts.slice(1).join('/') }
   return { page: 'project' }
 }
@@ -86,6 +92,12 @@ export function href(r: Route): string {
       return '#/workers'
     case 'secrets':
       return '#/secrets'
+    case 'experiments':
+      return r.pipeline ? `#/experiments/${encodeURIComponent(r.pipeline)}` : '#/experiments'
+    case 'search':
+      return `#/search/${r.id.split('/').map(encodeURIComponent).join('/')}`
+    case 'models':
+      return '#/models'
   }
 }
 
