@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -77,7 +78,7 @@ func TestNotifier_Send(t *testing.T) {
 	}{
 		{"fails once then json delivered", &flaky{failures: 1, status: 500}, projects.FormatJSON, 2, nil, func(t *testing.T, body string) {
 			var p Payload
-			if err := json.Unmarshal([]byte(body), &p); err != nil || p != payload {
+			if err := json.Unmarshal([]byte(body), &p); err != nil || !reflect.DeepEqual(p, payload) {
 				t.Fatalf("payload %+v, %v", p, err)
 			}
 		}},
