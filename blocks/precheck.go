@@ -19,7 +19,7 @@ func precheck(fset *token.FileSet, f *ast.File) []error {
 	declared := map[string]bool{} // package-level funcs, vars, consts, types
 	generic := map[string]bool{}  // package-level generic funcs
 	genericDecl := map[string]*ast.FuncType{}
-	funcs := map[string]bool{}    // package-level funcs
+	funcs := map[string]bool{} // package-level funcs
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
@@ -64,8 +64,8 @@ func precheck(fset *token.FileSet, f *ast.File) []error {
 			}
 		}
 	}
-	ints := map[string]bool{}  // local names bound to an int literal or len(...)
-	typed := map[string]bool{} // local names declared with an explicit type (var xs []float64)
+	ints := map[string]bool{}     // local names bound to an int literal or len(...)
+	typed := map[string]bool{}    // local names declared with an explicit type (var xs []float64)
 	defs := map[string]ast.Expr{} // local names set with := from one expression
 	stdGeneric := stdGenericImports(f)
 	ast.Inspect(f, func(n ast.Node) bool {

@@ -82,9 +82,9 @@ func TestPlan_Build_Rejects(t *testing.T) {
 			name:   "unsupported syntax in a utils package, at its line there",
 			blocks: "  - {name: a, kind: data_loader, file: data_loaders/a.go, upstream: []}\n",
 			files: map[string]string{
-				"data_loaders/a.go":   "package a\n\nimport (\n\t\"utils/outer\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n)\n\nfunc Load(ctx *blocks.Context) (float64, error) { return outer.Total(), nil }\n",
-				"utils/outer/outer.go": "package outer\n\nimport \"utils/inner\"\n\nfunc Total() float64 { return inner.Total() }\n",
-				"utils/inner/inner.go": "package inner\n\nimport \"github.com/golemlabs/golem/blocks/frame\"\n\nfunc sum[T ~float64](xs []T) T {\n\tvar t T\n\tfor _, x := range xs {\n\t\tt += x\n\t}\n\treturn t\n}\n\nfunc Total() float64 {\n\tfor i := range 3 {\n\t\t_ = i\n\t}\n\treturn sum(frame.NewFloats(\"x\", nil).Floats())\n}\n",
+				"data_loaders/a.go":         "package a\n\nimport (\n\t\"utils/outer\"\n\n\t\"github.com/golemlabs/golem/blocks\"\n)\n\nfunc Load(ctx *blocks.Context) (float64, error) { return outer.Total(), nil }\n",
+				"utils/outer/outer.go":      "package outer\n\nimport \"utils/inner\"\n\nfunc Total() float64 { return inner.Total() }\n",
+				"utils/inner/inner.go":      "package inner\n\nimport \"github.com/golemlabs/golem/blocks/frame\"\n\nfunc sum[T ~float64](xs []T) T {\n\tvar t T\n\tfor _, x := range xs {\n\t\tt += x\n\t}\n\treturn t\n}\n\nfunc Total() float64 {\n\tfor i := range 3 {\n\t\t_ = i\n\t}\n\treturn sum(frame.NewFloats(\"x\", nil).Floats())\n}\n",
 				"utils/inner/inner_test.go": "package inner\n\nfunc x() { for range 3 {} }\n",
 			},
 			want: []string{

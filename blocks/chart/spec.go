@@ -37,19 +37,19 @@ const (
 
 // Spec is one chart of a block, as stored in pipeline.yaml.
 type Spec struct {
-	Name     string `json:"name" yaml:"name"`
-	Type     string `json:"type" yaml:"type"`
-	Column   string `json:"column,omitempty" yaml:"column,omitempty"`
-	Bins     int    `json:"bins,omitempty" yaml:"bins,omitempty"`
-	X        string `json:"x,omitempty" yaml:"x,omitempty"`
-	Y        string `json:"y,omitempty" yaml:"y,omitempty"`
-	Agg      string `json:"agg,omitempty" yaml:"agg,omitempty"`
+	Name   string `json:"name" yaml:"name"`
+	Type   string `json:"type" yaml:"type"`
+	Column string `json:"column,omitempty" yaml:"column,omitempty"`
+	Bins   int    `json:"bins,omitempty" yaml:"bins,omitempty"`
+	X      string `json:"x,omitempty" yaml:"x,omitempty"`
+	Y      string `json:"y,omitempty" yaml:"y,omitempty"`
+	Agg    string `json:"agg,omitempty" yaml:"agg,omitempty"`
 	// Quantile is the q of agg: quantile (0 to 1).
 	Quantile float64 `json:"quantile,omitempty" yaml:"quantile,omitempty"`
-	Interval string `json:"interval,omitempty" yaml:"interval,omitempty"`
-	Top      int    `json:"top,omitempty" yaml:"top,omitempty"`
-	Sort     string `json:"sort,omitempty" yaml:"sort,omitempty"`
-	Sample   int    `json:"sample,omitempty" yaml:"sample,omitempty"`
+	Interval string  `json:"interval,omitempty" yaml:"interval,omitempty"`
+	Top      int     `json:"top,omitempty" yaml:"top,omitempty"`
+	Sort     string  `json:"sort,omitempty" yaml:"sort,omitempty"`
+	Sample   int     `json:"sample,omitempty" yaml:"sample,omitempty"`
 }
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)

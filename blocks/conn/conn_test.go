@@ -304,8 +304,8 @@ func TestProfile_Errors(t *testing.T) {
 		open func() error
 		want string
 	}{
-		"unknown":     {func() error { _, err := conn.Postgres(bctx(t, dir, nil), "nope"); return err }, `connection "nope": unknown connection: add it under connections: in golem.yaml or connections.yaml (defined: lake, warehouse)`},
-		"wrong type":  {func() error { _, err := conn.S3(bctx(t, dir, nil), "warehouse"); return err }, `connection "warehouse" (golem.yaml:3): wrong connection type: it is a postgres profile, not s3`},
+		"unknown":      {func() error { _, err := conn.Postgres(bctx(t, dir, nil), "nope"); return err }, `connection "nope": unknown connection: add it under connections: in golem.yaml or connections.yaml (defined: lake, warehouse)`},
+		"wrong type":   {func() error { _, err := conn.S3(bctx(t, dir, nil), "warehouse"); return err }, `connection "warehouse" (golem.yaml:3): wrong connection type: it is a postgres profile, not s3`},
 		"secret unset": {func() error { _, err := conn.Postgres(bctx(t, dir, nil), "warehouse"); return err }, `connection "warehouse" (golem.yaml:3): url: secret NOPE: not set`},
 	} {
 		if err := tc.open(); err == nil || !strings.Contains(err.Error(), tc.want) {

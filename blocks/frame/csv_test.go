@@ -14,10 +14,10 @@ func TestReadCSVWith_Options(t *testing.T) {
 		name   string
 		text   string
 		opts   CSVOptions
-		schema string         // "name type, ..."
+		schema string // "name type, ..."
 		want   map[string][]any
-		err    []string       // fragments of the error; nil: no error
-		logged []string       // fragments of the skipped-lines report
+		err    []string // fragments of the error; nil: no error
+		logged []string // fragments of the skipped-lines report
 	}{
 		{
 			name:   "default null tokens keep a numeric column numeric",
@@ -160,4 +160,6 @@ func TestReadCSVWith_Options(t *testing.T) {
 // lineLog is a Logger that keeps the lines.
 type lineLog struct{ lines []string }
 
-func (l *lineLog) Logf(format string, args ...any) { l.lines = append(l.lines, fmt.Sprintf(format, args...)) }
+func (l *lineLog) Logf(format string, args ...any) {
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
