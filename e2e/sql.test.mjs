@@ -70,7 +70,8 @@ test('completion offers an upstream column with its type', { skip }, async () =>
   const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'trip_distance' }).first()
   await option.waitFor()
   assert.match(await option.textContent(), /float64 · ingest/)
-  await page.keyboard.press('Enter')
+  // A click applies this very option; Enter raced the list's re-render in CI and inserted a newline.
+  await option.click()
   await page.keyboard.type(' > 10')
   await page.keyboard.press('Escape')
   assert.match(await cell('long_trips').locator('.cm-content').innerText(), /WHERE trip_distance > 10/)
