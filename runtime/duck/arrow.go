@@ -54,23 +54,11 @@ func toRecord(f *frame.Frame) (arrow.RecordBatch, error) {
 				size += len(v)
 			}
 			if size > math.MaxInt32 {
-				dt = arrow.BinaryTypes.LargeString
-				offsets := make([]int64, rows+1)
-				data := make([]byte, 0, size)
-				for j, v := range strs {
-					data = append(data, v...)
-					offsets[j+1] = int64(len(data))
-				}
-				bufs = []*memory.Buffer{valid, bytesOf(offsets), memory.NewBufferBytes(data)}
+				offsets, data := packStrings[int64](strs, size)
+				dt, bufs = arrow.BinaryTypes.LargeString, []*memory.Buffer{valid, bytesOf(offsets), memory.NewBufferBytes(data)}
 			} else {
-				dt = arrow.BinaryTypes.String
-				offsets := make([]int32, rows+1)
-				data := make([]byte, 0, size)
-				for j, v := range strs {
-					data = append(data, v...)
-					offsets[j+1] = int32(len(data))
-				}
-				bufs = []*memory.Buffer{valid, bytesOf(offsets), memory.NewBufferBytes(data)}
+				offsets, data := packStrings[int32](strs, size)
+				dt, bufs = arrow.BinaryTypes.String, []*memory.Buffer{valid, bytesOf(offsets), memory.NewBufferBytes(data)}
 			}
 		default:
 			return nil, fmt.Errorf("column %q: type %s has no SQL type", s.Name(), s.Type())
@@ -79,6 +67,27 @@ func toRecord(f *frame.Frame) (arrow.RecordBatch, error) {
 		cols[i] = array.MakeFromData(array.NewData(dt, rows, bufs, nil, nulls, 0))
 	}
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(rows)), nil
+}
+
+// packStrings lays strs out as Arrow's offsets and bytes (size: their total length).
+func packStrings[O int32 | int64](strs []string, size int) ([]O, []byte) {
+	offsets := make([]O, len(strs)+1)
+	data := make([]byte, 0, size)
+	for j, v := range strs {
+		data = append(data, v...)
+		offsets[j+1] = O(len(data))
+	}
+	return offsets, data
+}
+
+// sliceStrings appends n strings cut from one copy of a batch's bytes, which the values share:
+// Arrow's memory is freed with the batch.
+func sliceStrings[O int32 | int64](dst []string, bytes []byte, off []O, n int) []string {
+	data := string(bytes)
+	for i := range n {
+		dst = append(dst, data[off[i]-off[0]:off[i+1]-off[0]])
+	}
+	return dst
 }
 
 // validity returns s's null bitmap (nil when it has no nulls) and its null count.
@@ -233,17 +242,9 @@ func (c *column) add(a arrow.Array) error {
 			c.flts = append(c.flts, a.Value(i).ToFloat64(scale))
 		}
 	case *array.String:
-		// One copy of the batch's bytes, which the values then slice: Arrow's memory is freed
-		// with the batch.
-		data, off := string(a.ValueBytes()), a.ValueOffsets()
-		for i := range n {
-			c.strs = append(c.strs, data[off[i]-off[0]:off[i+1]-off[0]])
-		}
+		c.strs = sliceStrings(c.strs, a.ValueBytes(), a.ValueOffsets(), n)
 	case *array.LargeString:
-		data, off := string(a.ValueBytes()), a.ValueOffsets()
-		for i := range n {
-			c.strs = append(c.strs, data[off[i]-off[0]:off[i+1]-off[0]])
-		}
+		c.strs = sliceStrings(c.strs, a.ValueBytes(), a.ValueOffsets(), n)
 	case *array.StringView:
 		for i := range n {
 			c.strs = append(c.strs, strings.Clone(a.Value(i)))
