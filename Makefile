@@ -59,14 +59,16 @@ e2e: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./...
 
-# generate: regenerate the yaegi symbol tables of the block API
+# generate: regenerate the yaegi symbol tables and completions of the block API, and the
+# editor API's TypeScript types (frontend/src/lib/api.gen.ts) and tables in docs/EDITOR_API.md
 generate:
 	$(GO) generate ./runtime/symbols ./editor
 
-# check-generated: fail when the generated yaegi symbols are stale
+# check-generated: fail when generated code is stale (block API symbols, completions, the
+# editor API's TypeScript types and docs tables drifting from its Go types)
 check-generated:
 	$(GO) generate ./runtime/symbols ./editor
-	git diff --exit-code -- runtime/symbols editor/completions.json docs/REFERENCE.md || (echo "generated code is stale: run make generate and commit" && exit 1)
+	git diff --exit-code -- runtime/symbols editor/completions.json docs/REFERENCE.md frontend/src/lib/api.gen.ts docs/EDITOR_API.md || (echo "generated code is stale: run make generate and commit" && exit 1)
 
 # clean: remove build output
 clean:

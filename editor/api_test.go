@@ -15,15 +15,15 @@ func TestAPI_Project_ListsExamplePipeline(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	var body struct {
 		Name      string            `json:"name"`
-		Pipelines []pipelineSummary `json:"pipelines"`
+		Pipelines []PipelineSummary `json:"pipelines"`
 	}
 	ts.must(200, "GET", "/api/project", nil, &body)
-	if body.Name != "taxi" || !slices.ContainsFunc(body.Pipelines, func(p pipelineSummary) bool { return p.Name == "data_preparation" && p.Blocks > 0 }) {
+	if body.Name != "taxi" || !slices.ContainsFunc(body.Pipelines, func(p PipelineSummary) bool { return p.Name == "data_preparation" && p.Blocks > 0 }) {
 		t.Fatalf("project = %+v", body)
 	}
-	var pl pipelineView
+	var pl Pipeline
 	ts.must(200, "GET", "/api/pipelines/data_preparation", nil, &pl)
-	prep := pl.Blocks[slices.IndexFunc(pl.Blocks, func(b blockView) bool { return b.Name == "prepare" })]
+	prep := pl.Blocks[slices.IndexFunc(pl.Blocks, func(b Block) bool { return b.Name == "prepare" })]
 	if prep.Kind != "transformer" || !slices.Equal(prep.Upstream, []string{"ingest"}) || !strings.Contains(prep.Content, "func Transform") ||
 		prep.FileVersion == "" || len(prep.Charts) != 3 || prep.Charts[0].Type != "histogram" || prep.Output != nil {
 		t.Fatalf("prepare = %+v", prep)
@@ -35,7 +35,7 @@ func TestAPI_Project_ListsExamplePipeline(t *testing.T) {
 
 func TestAPI_Pipelines_CreateRenameDelete(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	var pl pipelineView
+	var pl Pipeline
 	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "training", "description": "fit"}, &pl)
 	if pl.Name != "training" || pl.Description != "fit" || len(pl.Blocks) != 0 {
 		t.Fatalf("created %+v", pl)
@@ -71,7 +71,7 @@ func TestAPI_Pipelines_CreateRenameDelete(t *testing.T) {
 func TestAPI_Blocks_AddUpstreamCycleRenameReorderDelete(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "p"}, nil)
-	var b blockView
+	var b Block
 	ts.must(201, "POST", "/api/pipelines/p/blocks", map[string]any{"name": "load", "kind": "data_loader", "template": "parquet", "source": "data/green/2023/01.parquet"}, &b)
 	if b.File != "data_loaders/load.go" || !strings.Contains(b.Content, `"data/green/2023/01.parquet"`) {
 		t.Fatalf("loader = %+v", b)
@@ -101,7 +101,7 @@ func TestAPI_Blocks_AddUpstreamCycleRenameReorderDelete(t *testing.T) {
 	}
 
 	// rename: references and the file follow
-	var pl pipelineView
+	var pl Pipeline
 	ts.must(200, "PATCH", "/api/pipelines/p/blocks/load", map[string]any{"name": "ingest_jan"}, &pl)
 	if pl.Blocks[0].Name != "ingest_jan" || pl.Blocks[0].File != "data_loaders/ingest_jan.go" || !slices.Equal(pl.Blocks[1].Upstream, []string{"ingest_jan"}) {
 		t.Fatalf("after rename: %+v", pl.Blocks)
@@ -136,12 +136,12 @@ func TestAPI_Blocks_AddUpstreamCycleRenameReorderDelete(t *testing.T) {
 
 func TestAPI_Files_VersionConflict(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	var f fileBody
+	var f FileContent
 	ts.must(200, "GET", "/api/files/transformers/prepare.go", nil, &f)
 	if f.Version == "" || !strings.Contains(f.Content, "package prepare") {
 		t.Fatalf("file = %+v", f)
 	}
-	var saved fileBody
+	var saved FileContent
 	ts.must(200, "PUT", "/api/files/transformers/prepare.go", map[string]string{"content": f.Content + "\n// edited\n", "version": f.Version}, &saved)
 	if saved.Version == f.Version || saved.Version == "" {
 		t.Fatalf("new version = %q", saved.Version)
@@ -166,12 +166,12 @@ func TestAPI_Files_VersionConflict(t *testing.T) {
 		t.Fatalf("delete a block file: %d", got)
 	}
 	ts.must(204, "DELETE", "/api/files/utils/helpers/h.go", nil, nil)
-	var list struct{ Files []fileEntry }
+	var list struct{ Files []FileInfo }
 	ts.must(200, "GET", "/api/files", nil, &list)
-	var cfg fileBody
+	var cfg FileContent
 	ts.must(200, "GET", "/api/files/golem.yaml", nil, &cfg)
-	if !slices.ContainsFunc(list.Files, func(f fileEntry) bool { return f.Path == "golem.yaml" && f.Version == cfg.Version }) ||
-		slices.ContainsFunc(list.Files, func(f fileEntry) bool { return strings.HasPrefix(f.Path, ".") }) {
+	if !slices.ContainsFunc(list.Files, func(f FileInfo) bool { return f.Path == "golem.yaml" && f.Version == cfg.Version }) ||
+		slices.ContainsFunc(list.Files, func(f FileInfo) bool { return strings.HasPrefix(f.Path, ".") }) {
 		t.Fatalf("files = %+v", list.Files)
 	}
 }

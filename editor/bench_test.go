@@ -15,7 +15,7 @@ func BenchmarkRun_TrivialBlockToOutput(b *testing.B) {
 	for b.Loop() {
 		ts.must(202, "POST", "/api/pipelines/bench/runs", map[string]any{"mode": "block", "block": "load"}, nil)
 		until(ts.t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
-		var pg tablePage
+		var pg FramePage
 		ts.must(200, "GET", "/api/pipelines/bench/blocks/load/output?limit=100", nil, &pg)
 		if pg.Rows != 3 {
 			b.Fatalf("rows = %d", pg.Rows)

@@ -23,15 +23,32 @@ func kindOfFolder(file string) projects.Kind {
 	return ""
 }
 
+// AddBlockRequest is the body of POST /api/pipelines/{name}/blocks: a new block file from a
+// template, or an existing file (File).
+type AddBlockRequest struct {
+	Name string `json:"name"`
+	// Kind is inferred from File's folder when absent.
+	Kind projects.Kind `json:"kind,omitempty"`
+	// Template is generic (the default), parquet, csv, http, postgres, s3, http_json or sql.
+	Template string `json:"template,omitempty"`
+	// Source is the path, glob or URL of a parquet, csv or http template, the connection profile
+	// of a postgres, s3 or http_json one, the table of a sql data loader.
+	Source string `json:"source,omitempty"`
+	// File adds an existing file instead of writing a new one.
+	File     string   `json:"file,omitempty"`
+	Upstream []string `json:"upstream,omitempty"`
+}
+
+// PatchBlockRequest is the body of PATCH /api/pipelines/{name}/blocks/{block}; absent fields stay.
+type PatchBlockRequest struct {
+	// Name renames the block, its references, its file (when named after it) and its output.
+	Name *string `json:"name,omitempty"`
+	// Upstream replaces the block's upstreams (their order is the entry function's parameters).
+	Upstream *[]string `json:"upstream,omitempty"`
+}
+
 func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Name     string   `json:"name"`
-		Kind     string   `json:"kind"`
-		Template string   `json:"template"`
-		Source   string   `json:"source"`
-		File     string   `json:"file"`
-		Upstream []string `json:"upstream"`
-	}
+	var req AddBlockRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
@@ -40,7 +57,7 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	kind := projects.Kind(req.Kind)
+	kind := req.Kind
 	if kind == "" && req.File != "" {
 		kind = kindOfFolder(req.File)
 	}
@@ -105,10 +122,7 @@ func (s *Server) addBlock(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) patchBlock(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Name     *string   `json:"name"`
-		Upstream *[]string `json:"upstream"`
-	}
+	var req PatchBlockRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}

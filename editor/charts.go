@@ -23,7 +23,7 @@ func (s *Server) listCharts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := append([]chart.Spec{}, b.Charts...)
-	writeJSON(w, http.StatusOK, map[string]any{"charts": out})
+	writeJSON(w, http.StatusOK, ChartList{Charts: out})
 	return nil
 }
 
@@ -109,8 +109,13 @@ func (s *Server) deleteChart(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// chartData is the body of GET .../charts/{chart}.
-type chartData struct {
+// ChartList is the answer of GET .../blocks/{block}/charts.
+type ChartList struct {
+	Charts []chart.Spec `json:"charts"`
+}
+
+// ChartData is the body of GET .../charts/{chart}.
+type ChartData struct {
 	Spec   chart.Spec     `json:"spec"`
 	Option map[string]any `json:"option"`
 	Rows   int            `json:"rows"`
@@ -162,6 +167,6 @@ func (s *Server) drawChart(w http.ResponseWriter, pipeline, block string, spec c
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, chartData{Spec: res.Spec, Option: res.Option, Rows: res.Rows, TookMS: float64(time.Since(start).Microseconds()) / 1000})
+	writeJSON(w, http.StatusOK, ChartData{Spec: res.Spec, Option: res.Option, Rows: res.Rows, TookMS: float64(time.Since(start).Microseconds()) / 1000})
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"net/http"
+
+	"github.com/golemlabs/golem/editor/internal/completion"
 )
 
 //go:generate go run ./internal/gencompletions -o completions.json -ref ../docs/REFERENCE.md ../blocks ../blocks/frame ../blocks/ml ../blocks/conn
@@ -14,6 +16,11 @@ import (
 //
 //go:embed completions.json
 var completionsJSON []byte
+
+// CompletionList is the answer of GET /api/completions.
+type CompletionList struct {
+	Items []completion.Item `json:"items"`
+}
 
 func (s *Server) completions(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")

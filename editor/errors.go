@@ -41,24 +41,61 @@ const (
 // maxBody bounds a JSON request body: a file of maxEditable with room for its escapes.
 const maxBody = 8 << 20
 
-// problem is one positioned error message.
-type problem struct {
+// Problem is one positioned error message.
+type Problem struct {
 	Message string `json:"message"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Col     int    `json:"col,omitempty"`
-	Stack   string `json:"stack,omitempty"`
-	// Severity is "warning" for a problem that does not stop runs ("" is an error).
-	Severity string `json:"severity,omitempty"`
+	// File is project-relative; File, Line and Col are absent when not known.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
+	// Stack is the Go stack of a block's panic.
+	Stack string `json:"stack,omitempty"`
+	// Severity is "warning" for a problem that does not stop runs (absent for an error).
+	Severity Severity `json:"severity,omitempty"`
+}
+
+// Severity grades a Problem; the zero value is an error.
+type Severity string
+
+// SeverityWarning marks a problem that does not stop runs.
+const SeverityWarning Severity = "warning"
+
+// ErrorBody is the "error" of every non-2xx answer.
+type ErrorBody struct {
+	// Code classifies the error (docs/EDITOR_API.md §0).
+	Code string `json:"code"`
+	// ID names a 5xx; the server's log line of the error carries it too.
+	ID string `json:"id,omitempty"`
+	Problem
+	// Details are several problems at once (a project that fails validation).
+	Details []Problem `json:"details,omitempty"`
+}
+
+// ErrorReply is the body of every non-2xx answer.
+type ErrorReply struct {
+	Error ErrorBody `json:"error"`
+	// Conflict is the disk side of a 409 on a stale file version.
+	Conflict *Conflict `json:"conflict,omitempty"`
+}
+
+// Conflict is the two sides of a stale write: the version the client sent and what is on disk.
+type Conflict struct {
+	Path        string `json:"path"`
+	YourVersion string `json:"your_version"`
+	// DiskVersion is "" when the file no longer exists.
+	DiskVersion string `json:"disk_version"`
+	// DiskContent is null when the file no longer exists, and in the conflict of a pipeline's
+	// If-Match (reload the pipeline).
+	DiskContent *string `json:"disk_content"`
 }
 
 // apiError is an error with its HTTP status and JSON body.
 type apiError struct {
 	Status int
 	Code   string
-	problem
-	Details  []problem
-	Conflict any // the conflict body of a 409 on a stale file version
+	Problem
+	Details  []Problem
+	Conflict *Conflict // the disk side of a 409 on a stale file version
 	Err      error
 	// ID names a 5xx in the response and in the server log line (writeError sets it when empty).
 	ID string
@@ -70,7 +107,7 @@ func (e *apiError) Unwrap() error { return e.Err }
 // errorf returns an apiError with status and code.
 func errorf(status int, code, format string, args ...any) *apiError {
 	err := fmt.Errorf(format, args...)
-	return &apiError{Status: status, Code: code, problem: problem{Message: err.Error()}, Err: errors.Unwrap(err)}
+	return &apiError{Status: status, Code: code, Problem: Problem{Message: err.Error()}, Err: errors.Unwrap(err)}
 }
 
 // toAPIError classifies err into a status, a code and positions.
@@ -79,7 +116,7 @@ func toAPIError(err error) *apiError {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	e := &apiError{Status: http.StatusInternalServerError, Code: codeInternal, problem: problem{Message: err.Error()}, Err: err}
+	e := &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Problem: Problem{Message: err.Error()}, Err: err}
 	var be *runtime.BlockError
 	switch {
 	case errors.Is(err, ErrUnauthorized):
@@ -107,14 +144,14 @@ func toAPIError(err error) *apiError {
 	}
 	if ps := projects.Problems(err); len(ps) > 0 {
 		for _, p := range ps {
-			e.Details = append(e.Details, problem{Message: p.Error(), File: p.File, Line: p.Line})
+			e.Details = append(e.Details, Problem{Message: p.Error(), File: p.File, Line: p.Line})
 		}
 		if len(ps) == 1 && e.File == "" {
 			e.File, e.Line = ps[0].File, ps[0].Line
 		}
 	}
 	if e.File == "" { // parse and pre-check errors of block files
-		var located []problem
+		var located []Problem
 		for _, p := range positioned(err) {
 			if p.File != "" {
 				located = append(located, p)
@@ -141,16 +178,7 @@ func writeError(w http.ResponseWriter, err error, logger *log.Logger) {
 			logger.Printf("editor: error %s: %v", e.ID, err)
 		}
 	}
-	body := map[string]any{"error": struct {
-		Code string `json:"code"`
-		ID   string `json:"id,omitempty"`
-		problem
-		Details []problem `json:"details,omitempty"`
-	}{e.Code, e.ID, e.problem, e.Details}}
-	if e.Conflict != nil {
-		body["conflict"] = e.Conflict
-	}
-	writeJSON(w, e.Status, body)
+	writeJSON(w, e.Status, ErrorReply{Error: ErrorBody{Code: e.Code, ID: e.ID, Problem: e.Problem, Details: e.Details}, Conflict: e.Conflict})
 }
 
 // newErrorID returns 8 random hex digits: enough to find one request among a server's log lines.

@@ -7,6 +7,34 @@ import (
 	"github.com/golemlabs/golem/runtime/history"
 )
 
+// EntryList is the answer of GET /api/experiments.
+type EntryList struct {
+	Entries []*history.Entry `json:"entries"`
+}
+
+// Steps is the answer of GET /api/experiments/steps: the curves of one entry.
+type Steps struct {
+	ID    string                     `json:"id"`
+	Steps map[string][]history.Point `json:"steps"`
+}
+
+// ModelList is the answer of GET /api/models.
+type ModelList struct {
+	Models []RegisteredModel `json:"models"`
+}
+
+// AliasRequest is the body of PUT /api/models/{name}/aliases/{alias}.
+type AliasRequest struct {
+	Version int `json:"version"`
+}
+
+// ModelAlias is the answer of PUT /api/models/{name}/aliases/{alias}: where the alias points now.
+type ModelAlias struct {
+	Name    string `json:"name"`
+	Alias   string `json:"alias"`
+	Version int    `json:"version"`
+}
+
 // listExperiments answers GET /api/experiments?pipeline=&parent=&limit=: the experiment entries,
 // newest first, as golem experiments --json prints them.
 func (s *Server) listExperiments(w http.ResponseWriter, r *http.Request) error {
@@ -26,7 +54,7 @@ func (s *Server) listExperiments(w http.ResponseWriter, r *http.Request) error {
 	if es == nil {
 		es = []*history.Entry{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
+	writeJSON(w, http.StatusOK, EntryList{Entries: es})
 	return nil
 }
 
@@ -41,12 +69,12 @@ func (s *Server) experimentSteps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "steps": steps})
+	writeJSON(w, http.StatusOK, Steps{ID: id, Steps: steps})
 	return nil
 }
 
-// ModelView is a registered model as GET /api/models shows it: with its versions, newest first.
-type ModelView struct {
+// RegisteredModel is a registered model as GET /api/models shows it: with its versions, newest first.
+type RegisteredModel struct {
 	*history.Model
 	Versions []*history.Version `json:"versions"`
 }
@@ -57,24 +85,22 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]ModelView, 0, len(models))
+	out := make([]RegisteredModel, 0, len(models))
 	for _, m := range models {
 		vs, err := s.history.Versions(r.Context(), m.Name)
 		if err != nil {
 			return err
 		}
-		out = append(out, ModelView{Model: m, Versions: vs})
+		out = append(out, RegisteredModel{Model: m, Versions: vs})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"models": out})
+	writeJSON(w, http.StatusOK, ModelList{Models: out})
 	return nil
 }
 
 // setModelAlias answers PUT /api/models/{name}/aliases/{alias} with {"version": N}: the alias
 // points at version N from now on.
 func (s *Server) setModelAlias(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Version int `json:"version"`
-	}
+	var body AliasRequest
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
@@ -85,7 +111,7 @@ func (s *Server) setModelAlias(w http.ResponseWriter, r *http.Request) error {
 	if err := s.history.SetAlias(r.Context(), name, alias, body.Version); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": name, "alias": alias, "version": body.Version})
+	writeJSON(w, http.StatusOK, ModelAlias{Name: name, Alias: alias, Version: body.Version})
 	return nil
 }
 

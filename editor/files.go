@@ -52,29 +52,45 @@ func checkRel(rel string) error {
 	return nil
 }
 
-type fileEntry struct {
-	Path    string `json:"path"`
-	Size    int64  `json:"size"`
+// FileInfo is a file of the project as GET /api/files lists it.
+type FileInfo struct {
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+	// Version is "" for a file over 4 MiB (not editable).
 	Version string `json:"version"`
 	ModTime string `json:"mod_time"`
 }
 
+// FileList is the answer of GET /api/files: every file of the project but hidden ones, sorted.
+type FileList struct {
+	Files []FileInfo `json:"files"`
+}
+
 func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) error {
 	states := s.files.scan()
-	out := make([]fileEntry, 0, len(states))
+	out := make([]FileInfo, 0, len(states))
 	for p, st := range states {
-		out = append(out, fileEntry{Path: p, Size: st.size, Version: s.files.version(p, st), ModTime: stamp(st.mod)})
+		out = append(out, FileInfo{Path: p, Size: st.size, Version: s.files.version(p, st), ModTime: stamp(st.mod)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	writeJSON(w, http.StatusOK, map[string]any{"files": out})
+	writeJSON(w, http.StatusOK, FileList{Files: out})
 	return nil
 }
 
-type fileBody struct {
+// SaveFileRequest is the body of PUT /api/files/{path...}.
+type SaveFileRequest struct {
+	Content string `json:"content"`
+	// Version is the version the client last saw; "" creates the file (a 409 if it exists).
+	Version string `json:"version"`
+}
+
+// FileContent is a file with its version (GET /api/files/{path...}), and, without its content,
+// the answer of a save (PUT), with the problems the block pre-check found in a saved block file.
+type FileContent struct {
 	Path     string    `json:"path"`
 	Content  string    `json:"content"`
 	Version  string    `json:"version"`
-	Problems []problem `json:"problems,omitempty"`
+	Problems []Problem `json:"problems,omitempty"`
 }
 
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request) error {
@@ -101,15 +117,12 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) error {
 	if !utf8.Valid(data) {
 		return errorf(http.StatusBadRequest, codeBadRequest, "%s is not a text file", rel)
 	}
-	writeJSON(w, http.StatusOK, fileBody{Path: rel, Content: string(data), Version: projects.Version(data)})
+	writeJSON(w, http.StatusOK, FileContent{Path: rel, Content: string(data), Version: projects.Version(data)})
 	return nil
 }
 
 func (s *Server) putFile(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Content string `json:"content"`
-		Version string `json:"version"`
-	}
+	var req SaveFileRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
@@ -135,21 +148,22 @@ func (s *Server) putFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.wrote(rel)
-	writeJSON(w, http.StatusOK, fileBody{Path: rel, Version: ver, Problems: sourceProblems(p, rel, []byte(req.Content))})
+	writeJSON(w, http.StatusOK, FileContent{Path: rel, Version: ver, Problems: sourceProblems(p, rel, []byte(req.Content))})
 	return nil
 }
 
 // conflict is the 409 of a stale write, carrying the disk side.
 func (s *Server) conflict(p *projects.Project, rel, yours string, err error) error {
-	body := map[string]any{"path": rel, "your_version": yours, "disk_version": "", "disk_content": nil}
+	body := &Conflict{Path: rel, YourVersion: yours}
 	if data, rerr := p.ReadFile(rel); rerr == nil {
-		body["disk_version"], body["disk_content"] = projects.Version(data), string(data)
+		content := string(data)
+		body.DiskVersion, body.DiskContent = projects.Version(data), &content
 	}
 	msg := rel + " changed on disk since you opened it"
 	if yours == "" {
 		msg = rel + " already exists"
 	}
-	return &apiError{Status: http.StatusConflict, Code: codeConflict, problem: problem{Message: msg, File: rel}, Conflict: body, Err: err}
+	return &apiError{Status: http.StatusConflict, Code: codeConflict, Problem: Problem{Message: msg, File: rel}, Conflict: body, Err: err}
 }
 
 func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) error {
@@ -189,7 +203,7 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) error {
 // problems without a run. Files that are no block of any pipeline are only
 // syntax-checked when they are Go. A SQL block file is checked as SQL
 // (blocks.Parse), never as Go: DuckDB checks its statements when it runs.
-func sourceProblems(p *projects.Project, rel string, src []byte) []problem {
+func sourceProblems(p *projects.Project, rel string, src []byte) []Problem {
 	isSQL := blocks.IsSQL(rel)
 	if !strings.HasSuffix(rel, ".go") && !isSQL {
 		return nil
@@ -215,8 +229,8 @@ func sourceProblems(p *projects.Project, rel string, src []byte) []problem {
 }
 
 // positioned flattens parse and pre-check errors into problems.
-func positioned(err error) []problem {
-	var out []problem
+func positioned(err error) []Problem {
+	var out []Problem
 	var walk func(error)
 	walk = func(err error) {
 		if err == nil {
@@ -227,11 +241,11 @@ func positioned(err error) []problem {
 		switch {
 		case errors.As(err, &list):
 			for _, e := range list {
-				out = append(out, problem{Message: e.Msg, File: e.Pos.Filename, Line: e.Pos.Line, Col: e.Pos.Column})
+				out = append(out, Problem{Message: e.Msg, File: e.Pos.Filename, Line: e.Pos.Line, Col: e.Pos.Column})
 			}
 			return
 		case errors.As(err, &pe) && !isJoin(err):
-			out = append(out, problem{Message: pe.Err.Error(), File: pe.Pos.Filename, Line: pe.Pos.Line, Col: pe.Pos.Column})
+			out = append(out, Problem{Message: pe.Err.Error(), File: pe.Pos.Filename, Line: pe.Pos.Line, Col: pe.Pos.Column})
 			return
 		}
 		if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -240,7 +254,7 @@ func positioned(err error) []problem {
 			}
 			return
 		}
-		out = append(out, problem{Message: err.Error()})
+		out = append(out, Problem{Message: err.Error()})
 	}
 	walk(err)
 	return out

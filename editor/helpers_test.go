@@ -161,7 +161,7 @@ type wsMsg struct {
 	Rows       int      `json:"rows"`
 	Cols       int      `json:"cols"`
 	DurationMS *int64   `json:"duration_ms"`
-	Error      *problem `json:"error"`
+	Error      *Problem `json:"error"`
 	Path       string   `json:"path"`
 	Version    *string  `json:"version"`
 	Source     string   `json:"source"`

@@ -9,9 +9,9 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// message is one websocket message (docs/EDITOR_API.md §9); Type and Time
+// WSMessage is one websocket message (docs/EDITOR_API.md §9); Type and Time
 // are always set, the other fields by type.
-type message struct {
+type WSMessage struct {
 	Type       string   `json:"type"`
 	Time       string   `json:"time"`
 	RunID      string   `json:"run_id,omitempty"`
@@ -24,7 +24,7 @@ type message struct {
 	Rows       *int     `json:"rows,omitempty"`
 	Cols       *int     `json:"cols,omitempty"`
 	DurationMS *int64   `json:"duration_ms,omitempty"`
-	Error      *problem `json:"error,omitempty"`
+	Error      *Problem `json:"error,omitempty"`
 	Path       string   `json:"path,omitempty"`
 	Version    *string  `json:"version,omitempty"`
 	Source     string   `json:"source,omitempty"`
@@ -70,7 +70,7 @@ func (h *hub) sendLocked(c *client, b []byte) {
 func newHub() *hub { return &hub{clients: map[*client]bool{}} }
 
 // broadcast sends m to every client without blocking.
-func (h *hub) broadcast(m message) {
+func (h *hub) broadcast(m WSMessage) {
 	if m.Time == "" {
 		m.Time = stamp(time.Now())
 	}
@@ -113,7 +113,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) error {
 		return nil // Upgrade already replied
 	}
 	c := &client{conn: conn, send: make(chan []byte, 1024)}
-	hello := message{Type: "hello", Time: stamp(time.Now()), Version: ptr("1")}
+	hello := WSMessage{Type: "hello", Time: stamp(time.Now()), Version: ptr("1")}
 	if p, _ := s.mustProject(); p != nil {
 		hello.Project = p.Config.Name
 	}
@@ -136,7 +136,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) error {
 				return
 			}
 			if in.Type == "ping" {
-				pong, _ := json.Marshal(message{Type: "pong", Time: stamp(time.Now())})
+				pong, _ := json.Marshal(WSMessage{Type: "pong", Time: stamp(time.Now())})
 				s.hub.mu.Lock()
 				s.hub.sendLocked(c, pong)
 				s.hub.mu.Unlock()

@@ -46,10 +46,18 @@ func markdownHTML(src []byte) ([]byte, error) {
 	return sanitizer.SanitizeBytes(buf.Bytes()), nil
 }
 
+// MarkdownRequest is the body of POST /api/markdown/render.
+type MarkdownRequest struct {
+	Markdown string `json:"markdown"`
+}
+
+// MarkdownHTML is the answer of POST /api/markdown/render: HTML that passed the allow-list.
+type MarkdownHTML struct {
+	HTML string `json:"html"`
+}
+
 func (s *Server) renderMarkdown(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Markdown string `json:"markdown"`
-	}
+	var req MarkdownRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
@@ -57,6 +65,6 @@ func (s *Server) renderMarkdown(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"html": string(html)})
+	writeJSON(w, http.StatusOK, MarkdownHTML{HTML: string(html)})
 	return nil
 }

@@ -30,7 +30,7 @@ type cacheEntry struct {
 	key     string
 	saved   time.Time
 	f       *frame.Frame
-	summary *tablePage // Describe, computed on first request
+	summary *FramePage // Describe, computed on first request
 }
 
 const cachedFrames = 2
@@ -62,7 +62,7 @@ func (c *frameCache) put(key string, saved time.Time, f *frame.Frame) {
 	}
 }
 
-func (c *frameCache) summary(key string, saved time.Time) *tablePage {
+func (c *frameCache) summary(key string, saved time.Time) *FramePage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range c.entries {
@@ -73,7 +73,7 @@ func (c *frameCache) summary(key string, saved time.Time) *tablePage {
 	return nil
 }
 
-func (c *frameCache) setSummary(key string, saved time.Time, p *tablePage) {
+func (c *frameCache) setSummary(key string, saved time.Time, p *FramePage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range c.entries {
@@ -109,33 +109,42 @@ func (s *Server) storedFrame(pipeline, block string) (*frame.Frame, output.Meta,
 	return f, m, nil
 }
 
-// fieldView is a column of a table page.
-type fieldView struct {
+// JSONOutput is a stored output that is not a frame: its value as JSON.
+type JSONOutput struct {
+	Kind    string          `json:"kind" tstype:"'json'"`
+	GoType  string          `json:"go_type"`
+	Value   json.RawMessage `json:"value"`
+	RunID   string          `json:"run_id"`
+	SavedAt string          `json:"saved_at"`
+}
+
+// Field is a column of a table page.
+type Field struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
 }
 
-// tablePage is a page of a frame.
-type tablePage struct {
-	Kind    string      `json:"kind"`
-	Rows    int         `json:"rows"`
-	Cols    int         `json:"cols"`
-	Offset  int         `json:"offset"`
-	Limit   int         `json:"limit"`
-	Schema  []fieldView `json:"schema"`
-	Data    [][]any     `json:"data"`
-	RunID   string      `json:"run_id,omitempty"`
-	SavedAt string      `json:"saved_at,omitempty"`
+// FramePage is a page of a frame (GET .../output), or all of a frame's summary (GET .../summary).
+type FramePage struct {
+	Kind    string  `json:"kind" tstype:"'frame'"`
+	Rows    int     `json:"rows"`
+	Cols    int     `json:"cols"`
+	Offset  int     `json:"offset"`
+	Limit   int     `json:"limit"`
+	Schema  []Field `json:"schema"`
+	Data    [][]any `json:"data"`
+	RunID   string  `json:"run_id,omitempty"`
+	SavedAt string  `json:"saved_at,omitempty"`
 }
 
 // page renders rows [offset, offset+limit) of f as JSON-ready cells.
-func page(f *frame.Frame, offset, limit int) tablePage {
+func page(f *frame.Frame, offset, limit int) FramePage {
 	rows, cols := f.Shape()
 	offset = min(max(offset, 0), rows)
 	end := min(offset+limit, rows)
-	p := tablePage{Kind: output.KindFrame, Rows: rows, Cols: cols, Offset: offset, Limit: limit, Schema: []fieldView{}, Data: make([][]any, 0, end-offset)}
+	p := FramePage{Kind: output.KindFrame, Rows: rows, Cols: cols, Offset: offset, Limit: limit, Schema: []Field{}, Data: make([][]any, 0, end-offset)}
 	for _, fd := range f.Schema() {
-		p.Schema = append(p.Schema, fieldView{fd.Name, fd.Type.String()})
+		p.Schema = append(p.Schema, Field{fd.Name, fd.Type.String()})
 	}
 	for i := offset; i < end; i++ {
 		p.Data = append(p.Data, make([]any, cols))
@@ -195,7 +204,7 @@ func (s *Server) blockOutput(w http.ResponseWriter, r *http.Request) error {
 		if !json.Valid(raw) {
 			raw = json.RawMessage("null")
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"kind": "json", "go_type": m.GoType, "value": json.RawMessage(raw), "run_id": m.RunID, "saved_at": stamp(m.SavedAt)})
+		writeJSON(w, http.StatusOK, JSONOutput{Kind: output.KindJSON, GoType: m.GoType, Value: raw, RunID: m.RunID, SavedAt: stamp(m.SavedAt)})
 		return nil
 	}
 	f, m, err := s.storedFrame(pipeline, block)

@@ -16,20 +16,22 @@ import (
 	"github.com/golemlabs/golem/runtime/output"
 )
 
-// variableView is a declared pipeline variable.
-type variableView struct {
+// Variable is a declared pipeline variable.
+type Variable struct {
 	Name        string `json:"-"`
 	Type        string `json:"type"`
 	Default     string `json:"default"`
 	Description string `json:"description,omitempty"`
 }
 
-// variablesView is written as a JSON object from name to variable, in
+// Variables is written as a JSON object from name to variable, in
 // declaration order (as pipeline.yaml holds them).
-type variablesView []variableView
+//
+//golem:json map[string]Variable
+type Variables []Variable
 
 // MarshalJSON writes the variables as an ordered object.
-func (vs variablesView) MarshalJSON() ([]byte, error) {
+func (vs Variables) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteByte('{')
 	for i, v := range vs {
@@ -50,18 +52,18 @@ func (vs variablesView) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads an object from name to variable, keeping its order.
-func (vs *variablesView) UnmarshalJSON(data []byte) error {
+func (vs *Variables) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return fmt.Errorf("variables must be an object of name to {type, default, description}")
 	}
-	var out variablesView
+	var out Variables
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
 			return err
 		}
-		var v variableView
+		var v Variable
 		if err := dec.Decode(&v); err != nil {
 			return fmt.Errorf("variable %v: %w", t, err)
 		}
@@ -72,9 +74,9 @@ func (vs *variablesView) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// outputView describes a block's stored output.
-type outputView struct {
-	Kind    string `json:"kind"`
+// OutputMeta describes a block's stored output.
+type OutputMeta struct {
+	Kind    string `json:"kind" tstype:"'frame' | 'json'"`
 	GoType  string `json:"go_type"`
 	Rows    int    `json:"rows"`
 	Cols    int    `json:"cols"`
@@ -82,42 +84,42 @@ type outputView struct {
 	SavedAt string `json:"saved_at"`
 	// Schema lists a stored frame's columns (name and type): the editor completes a SQL block's
 	// upstream tables with them. Empty for a JSON output.
-	Schema []fieldView `json:"schema,omitempty"`
+	Schema []Field `json:"schema,omitempty"`
 }
 
-// blockView is a block of a pipeline as the notebook shows it.
-type blockView struct {
-	Name        string   `json:"name"`
-	Kind        string   `json:"kind"`
-	File        string   `json:"file"`
-	Upstream    []string `json:"upstream"`
-	Downstream  []string `json:"downstream"`
-	Content     string   `json:"content"`
-	FileVersion string   `json:"file_version"`
+// Block is a block of a pipeline as the notebook shows it.
+type Block struct {
+	Name        string        `json:"name"`
+	Kind        projects.Kind `json:"kind"`
+	File        string        `json:"file"`
+	Upstream    []string      `json:"upstream"`
+	Downstream  []string      `json:"downstream"`
+	Content     string        `json:"content"`
+	FileVersion string        `json:"file_version"`
 	// FileError says why the block file could not be read (missing, or a
 	// symlink leading outside the project): the cell shows it instead of an
 	// empty editor.
 	FileError string       `json:"file_error,omitempty"`
 	Charts    []chart.Spec `json:"charts"`
-	Output    *outputView  `json:"output"`
+	Output    *OutputMeta  `json:"output"`
 }
 
-// pipelineView is a pipeline with its blocks.
-type pipelineView struct {
-	Name        string        `json:"name"`
-	Description string        `json:"description"`
-	Version     string        `json:"version"`
-	Variables   variablesView `json:"variables"`
-	Blocks      []blockView   `json:"blocks"`
+// Pipeline is a pipeline with its blocks.
+type Pipeline struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Version     string    `json:"version"`
+	Variables   Variables `json:"variables"`
+	Blocks      []Block   `json:"blocks"`
 	// Alerts are the pipeline's alert rules on logged metrics (the Experiments page draws them).
 	Alerts []projects.Alert `json:"alerts"`
 }
 
-func (s *Server) viewPipeline(p *projects.Project, pl *projects.Pipeline) pipelineView {
-	v := pipelineView{Name: pl.Name, Description: pl.Description, Version: pl.Version, Variables: variablesView{}, Blocks: []blockView{},
+func (s *Server) viewPipeline(p *projects.Project, pl *projects.Pipeline) Pipeline {
+	v := Pipeline{Name: pl.Name, Description: pl.Description, Version: pl.Version, Variables: Variables{}, Blocks: []Block{},
 		Alerts: append([]projects.Alert{}, pl.Alerts...)}
 	for _, vr := range pl.Variables {
-		v.Variables = append(v.Variables, variableView{vr.Name, vr.Type, vr.Default, vr.Description})
+		v.Variables = append(v.Variables, Variable{vr.Name, vr.Type, vr.Default, vr.Description})
 	}
 	for _, b := range pl.Blocks {
 		v.Blocks = append(v.Blocks, s.viewBlock(p, pl, b))
@@ -125,8 +127,8 @@ func (s *Server) viewPipeline(p *projects.Project, pl *projects.Pipeline) pipeli
 	return v
 }
 
-func (s *Server) viewBlock(p *projects.Project, pl *projects.Pipeline, b *projects.Block) blockView {
-	bv := blockView{Name: b.Name, Kind: string(b.Kind), File: b.File,
+func (s *Server) viewBlock(p *projects.Project, pl *projects.Pipeline, b *projects.Block) Block {
+	bv := Block{Name: b.Name, Kind: b.Kind, File: b.File,
 		Upstream: nonNil(b.Upstream), Downstream: nonNil(pl.Downstream(b.Name)), Charts: []chart.Spec{}}
 	if data, err := p.ReadFile(b.File); err == nil {
 		bv.Content, bv.FileVersion = string(data), projects.Version(data)
@@ -144,10 +146,10 @@ func (s *Server) viewBlock(p *projects.Project, pl *projects.Pipeline, b *projec
 	return bv
 }
 
-func viewOutput(m output.Meta) *outputView {
-	v := &outputView{Kind: m.Kind, GoType: m.GoType, Rows: m.Rows, Cols: m.Cols, RunID: m.RunID, SavedAt: stamp(m.SavedAt)}
+func viewOutput(m output.Meta) *OutputMeta {
+	v := &OutputMeta{Kind: m.Kind, GoType: m.GoType, Rows: m.Rows, Cols: m.Cols, RunID: m.RunID, SavedAt: stamp(m.SavedAt)}
 	for _, fd := range m.Schema {
-		v.Schema = append(v.Schema, fieldView{fd.Name, fd.Type.String()})
+		v.Schema = append(v.Schema, Field{fd.Name, fd.Type.String()})
 	}
 	return v
 }
@@ -159,19 +161,45 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// pipelineSummary is a pipeline in the project listing.
-type pipelineSummary struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Blocks      int      `json:"blocks"`
-	LastRun     *runView `json:"last_run"`
+// PipelineSummary is a pipeline in the project listing.
+type PipelineSummary struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Blocks      int    `json:"blocks"`
+	LastRun     *Run   `json:"last_run"`
 }
 
-func (s *Server) summaries(ctx context.Context, p *projects.Project) []pipelineSummary {
-	out := []pipelineSummary{}
+// PipelineList is the answer of GET /api/pipelines.
+type PipelineList struct {
+	Pipelines []PipelineSummary `json:"pipelines"`
+}
+
+// CreatePipelineRequest is the body of POST /api/pipelines.
+type CreatePipelineRequest struct {
+	// Name is [a-z0-9_]+.
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// UpdatePipelineRequest is the body of PUT /api/pipelines/{name}; absent fields stay.
+type UpdatePipelineRequest struct {
+	// Name renames the pipeline's folder.
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Variables replaces the declared variables.
+	Variables *Variables `json:"variables,omitempty"`
+}
+
+// ReorderRequest is the body of PUT /api/pipelines/{name}/order: every block name once.
+type ReorderRequest struct {
+	Blocks []string `json:"blocks"`
+}
+
+func (s *Server) summaries(ctx context.Context, p *projects.Project) []PipelineSummary {
+	out := []PipelineSummary{}
 	for _, name := range p.PipelineNames() {
 		pl := p.Pipelines[name]
-		out = append(out, pipelineSummary{Name: name, Description: pl.Description, Blocks: len(pl.Blocks), LastRun: s.lastRun(ctx, name)})
+		out = append(out, PipelineSummary{Name: name, Description: pl.Description, Blocks: len(pl.Blocks), LastRun: s.lastRun(ctx, name)})
 	}
 	return out
 }
@@ -181,7 +209,7 @@ func (s *Server) listPipelines(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pipelines": s.summaries(r.Context(), p)})
+	writeJSON(w, http.StatusOK, PipelineList{Pipelines: s.summaries(r.Context(), p)})
 	return nil
 }
 
@@ -199,10 +227,7 @@ func (s *Server) getPipeline(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createPipeline(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Name        string `json:"name"`
-		Description string `json:"description"`
-	}
+	var req CreatePipelineRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
@@ -225,11 +250,7 @@ func (s *Server) createPipeline(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) updatePipeline(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Name        *string        `json:"name"`
-		Description *string        `json:"description"`
-		Variables   *variablesView `json:"variables"`
-	}
+	var req UpdatePipelineRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
@@ -299,7 +320,7 @@ func (s *Server) renamePipeline(r *http.Request, old, new string) error {
 		return err
 	}
 	s.files.forget(projects.PipelinesDir + "/" + old + "/")
-	s.hub.broadcast(message{Type: "pipeline_changed", Pipeline: old, Version: ptr(""), Source: "api"})
+	s.hub.broadcast(WSMessage{Type: "pipeline_changed", Pipeline: old, Version: ptr(""), Source: "api"})
 	s.wrote(projects.PipelineFilePath(new))
 	return nil
 }
@@ -336,15 +357,13 @@ func (s *Server) deletePipeline(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.files.forget(projects.PipelinesDir + "/" + name + "/")
-	s.hub.broadcast(message{Type: "pipeline_changed", Pipeline: name, Version: ptr(""), Source: "api"})
+	s.hub.broadcast(WSMessage{Type: "pipeline_changed", Pipeline: name, Version: ptr(""), Source: "api"})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 func (s *Server) reorderBlocks(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Blocks []string `json:"blocks"`
-	}
+	var req ReorderRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
@@ -375,8 +394,8 @@ func checkIfMatch(r *http.Request, pl *projects.Pipeline) error {
 	want := strings.Trim(r.Header.Get("If-Match"), `"`)
 	if want != "" && want != pl.Version {
 		return &apiError{Status: http.StatusConflict, Code: codeConflict,
-			problem:  problem{Message: pl.Path() + " changed since you loaded it; reload the pipeline"},
-			Conflict: map[string]string{"path": pl.Path(), "your_version": want, "disk_version": pl.Version}}
+			Problem:  Problem{Message: pl.Path() + " changed since you loaded it; reload the pipeline"},
+			Conflict: &Conflict{Path: pl.Path(), YourVersion: want, DiskVersion: pl.Version}}
 	}
 	return nil
 }
@@ -401,7 +420,7 @@ func (s *Server) changePipeline(r *http.Request, name string, change func(p *pro
 	next := clonePipeline(cur)
 	if err := change(p, next); err != nil {
 		if e := toAPIError(err); e.Status == http.StatusInternalServerError {
-			return nil, nil, &apiError{Status: http.StatusUnprocessableEntity, Code: codeInvalid, problem: problem{Message: err.Error()}, Err: err}
+			return nil, nil, &apiError{Status: http.StatusUnprocessableEntity, Code: codeInvalid, Problem: Problem{Message: err.Error()}, Err: err}
 		}
 		return nil, nil, err
 	}

@@ -36,7 +36,7 @@ func TestRetryAndRerun(t *testing.T) {
 	if failed.Status != history.Failed {
 		t.Fatalf("broken run = %s", failed.Status)
 	}
-	var fv runView
+	var fv Run
 	ts.must(200, "GET", "/api/runs/"+started.RunID, nil, &fv)
 	for _, b := range fv.Blocks {
 		if b.Name == "prepare" && (len(b.Attempts) == 0 || !strings.Contains(b.Attempts[len(b.Attempts)-1].Error, "boom") || b.EndedAt == "") {

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 )
 
+//go:generate go run ./internal/genapi -ts ../frontend/src/lib/api.gen.ts -md ../docs/EDITOR_API.md . ../blocks ../blocks/chart ./internal/completion ../projects ../projects/secret ../runtime/history
+
 // apiFunc is a handler that returns its error; api turns it into JSON.
 type apiFunc func(w http.ResponseWriter, r *http.Request) error
 

@@ -11,12 +11,47 @@ import (
 	"github.com/golemlabs/golem/runtime/history"
 )
 
-// Run modes of POST /api/pipelines/{name}/runs.
-var runModes = map[string]runtime.Select{
-	"block":         runtime.SelectOnly,
-	"with_upstream": runtime.SelectWithUpstream,
-	"downstream":    runtime.SelectWithDownstream,
-	"pipeline":      runtime.SelectAll,
+// RunMode says which blocks a run started in the editor runs.
+type RunMode string
+
+// The run modes of POST /api/pipelines/{name}/runs.
+const (
+	// ModeBlock runs only the block, from its upstreams' stored outputs.
+	ModeBlock RunMode = "block"
+	// ModeWithUpstream runs the block and everything before it.
+	ModeWithUpstream RunMode = "with_upstream"
+	// ModeDownstream runs the block and everything after it.
+	ModeDownstream RunMode = "downstream"
+	// ModePipeline runs every block.
+	ModePipeline RunMode = "pipeline"
+)
+
+var runModes = map[RunMode]runtime.Select{
+	ModeBlock:        runtime.SelectOnly,
+	ModeWithUpstream: runtime.SelectWithUpstream,
+	ModeDownstream:   runtime.SelectWithDownstream,
+	ModePipeline:     runtime.SelectAll,
+}
+
+// RunRequest is the body of POST /api/pipelines/{name}/runs.
+type RunRequest struct {
+	// Mode is pipeline when absent.
+	Mode RunMode `json:"mode,omitempty"`
+	// Block is the block of the modes other than pipeline.
+	Block string `json:"block,omitempty"`
+	// Vars set the pipeline's variables for this run.
+	Vars    map[string]string `json:"vars,omitempty"`
+	NoCache bool              `json:"no_cache,omitempty"`
+}
+
+// RunRef is the answer of starting, cancelling, retrying or rerunning a run: the run's id.
+type RunRef struct {
+	RunID string `json:"run_id"`
+}
+
+// RunList is the answer of GET /api/runs, newest first.
+type RunList struct {
+	Runs []Run `json:"runs"`
 }
 
 const (
@@ -25,36 +60,36 @@ const (
 	maxListRuns  = 500  // largest limit of GET /api/runs
 )
 
-// blockRunView is one block of a run.
-type blockRunView struct {
-	Name       string   `json:"name"`
-	Status     string   `json:"status"`
-	Rows       int      `json:"rows"`
-	Cols       int      `json:"cols"`
-	DurationMS int64    `json:"duration_ms"`
-	Error      *problem `json:"error"`
-	Logs       []string `json:"logs"`
+// RunBlock is one block of a run.
+type RunBlock struct {
+	Name       string         `json:"name"`
+	Status     history.Status `json:"status"`
+	Rows       int            `json:"rows"`
+	Cols       int            `json:"cols"`
+	DurationMS int64          `json:"duration_ms"`
+	Error      *Problem       `json:"error"`
+	Logs       []string       `json:"logs"`
 	// StartedAt and EndedAt bound the block's attempts ("" until known).
-	StartedAt string        `json:"started_at,omitempty"`
-	EndedAt   string        `json:"ended_at,omitempty"`
-	Attempts  []attemptView `json:"attempts,omitempty"`
+	StartedAt string       `json:"started_at,omitempty"`
+	EndedAt   string       `json:"ended_at,omitempty"`
+	Attempts  []RunAttempt `json:"attempts,omitempty"`
 }
 
-// attemptView is one try of a block (a block with retries has several).
-type attemptView struct {
+// RunAttempt is one try of a block (a block with retries has several).
+type RunAttempt struct {
 	Start string `json:"start"`
 	End   string `json:"end,omitempty"` // "" while it runs
 	Error string `json:"error,omitempty"`
 }
 
 // setAttempts fills b's attempts and start/end times from the history's.
-func (b *blockRunView) setAttempts(as []history.Attempt) {
+func (b *RunBlock) setAttempts(as []history.Attempt) {
 	if len(as) == 0 {
 		return
 	}
-	b.Attempts = make([]attemptView, len(as))
+	b.Attempts = make([]RunAttempt, len(as))
 	for i, a := range as {
-		b.Attempts[i] = attemptView{Start: stamp(a.Start), Error: a.Error}
+		b.Attempts[i] = RunAttempt{Start: stamp(a.Start), Error: a.Error}
 		if !a.End.IsZero() {
 			b.Attempts[i].End = stamp(a.End)
 		}
@@ -62,25 +97,25 @@ func (b *blockRunView) setAttempts(as []history.Attempt) {
 	b.StartedAt, b.EndedAt = b.Attempts[0].Start, b.Attempts[len(as)-1].End
 }
 
-// runView is a run as GET /api/runs shows it. Mode is the run's trigger (editor, api, cli,
+// Run is a run as GET /api/runs shows it. Mode is the run's trigger (editor, api, cli,
 // schedule:<name>, retry:<id>), the vocabulary of golem runs.
-type runView struct {
+type Run struct {
 	RunID      string         `json:"run_id"`
 	Pipeline   string         `json:"pipeline"`
 	Mode       string         `json:"mode"`
-	Status     string         `json:"status"`
+	Status     history.Status `json:"status"`
 	StartedAt  string         `json:"started_at"`
 	DurationMS int64          `json:"duration_ms"`
 	Error      string         `json:"error,omitempty"`
 	Stderr     []string       `json:"stderr,omitempty"`
 	Workers    []string       `json:"workers,omitempty"` // cluster workers of the run's attempts, in order
-	Blocks     []blockRunView `json:"blocks,omitempty"`
+	Blocks     []RunBlock     `json:"blocks,omitempty"`
 }
 
 // eventMessage turns a run event into its websocket message. Run state itself is not kept here:
 // the recorder writes it to the history, which GET /api/runs reads.
-func eventMessage(ev runtime.Event) message {
-	m := message{Type: string(ev.Kind), Time: stamp(ev.Time), RunID: ev.RunID, Pipeline: ev.Pipeline, Block: ev.Block, Status: ev.Status}
+func eventMessage(ev runtime.Event) WSMessage {
+	m := WSMessage{Type: string(ev.Kind), Time: stamp(ev.Time), RunID: ev.RunID, Pipeline: ev.Pipeline, Block: ev.Block, Status: ev.Status}
 	switch ev.Kind {
 	case runtime.RunQueued, runtime.RunStarted:
 		m.Mode, m.Blocks = ev.Trigger, ev.Blocks
@@ -107,22 +142,17 @@ func eventMessage(ev runtime.Event) message {
 	return m
 }
 
-func blockProblem(e *runtime.BlockError) *problem {
-	return &problem{Message: e.Message, File: e.File, Line: e.Line, Col: e.Col, Stack: e.Stack}
+func blockProblem(e *runtime.BlockError) *Problem {
+	return &Problem{Message: e.Message, File: e.File, Line: e.Line, Col: e.Col, Stack: e.Stack}
 }
 
 func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Mode    string            `json:"mode"`
-		Block   string            `json:"block"`
-		Vars    map[string]string `json:"vars"`
-		NoCache bool              `json:"no_cache"`
-	}
+	var req RunRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
 	if req.Mode == "" {
-		req.Mode = "pipeline"
+		req.Mode = ModePipeline
 	}
 	sel, ok := runModes[req.Mode]
 	if !ok {
@@ -152,7 +182,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return invalid(err)
 	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": id})
+	writeJSON(w, http.StatusAccepted, RunRef{RunID: id})
 	return nil
 }
 
@@ -212,14 +242,14 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	withBlocks := r.URL.Query().Get("blocks") == "true"
-	writeJSON(w, http.StatusOK, map[string]any{"runs": s.recentRuns(r.Context(), pipeline, limit, withBlocks)})
+	writeJSON(w, http.StatusOK, RunList{Runs: s.recentRuns(r.Context(), pipeline, limit, withBlocks)})
 	return nil
 }
 
 // recentRuns lists runs newest first, from the history (runs of the CLI and the scheduler too);
 // with withBlocks, each with its blocks' status and times (not their logs).
-func (s *Server) recentRuns(ctx context.Context, pipeline string, limit int, withBlocks bool) []runView {
-	out := []runView{}
+func (s *Server) recentRuns(ctx context.Context, pipeline string, limit int, withBlocks bool) []Run {
+	out := []Run{}
 	hs, err := s.history.List(ctx, history.Filter{Pipeline: pipeline, Limit: limit})
 	if err != nil {
 		s.log.Printf("editor: list runs: %v", err)
@@ -232,29 +262,29 @@ func (s *Server) recentRuns(ctx context.Context, pipeline string, limit int, wit
 }
 
 // lastRun is the newest run of pipeline, nil if none.
-func (s *Server) lastRun(ctx context.Context, pipeline string) *runView {
+func (s *Server) lastRun(ctx context.Context, pipeline string) *Run {
 	if l := s.recentRuns(ctx, pipeline, 1, false); len(l) > 0 {
 		return &l[0]
 	}
 	return nil
 }
 
-func viewHistoryRun(h *history.PipelineRun, withBlocks bool) runView {
+func viewHistoryRun(h *history.PipelineRun, withBlocks bool) Run {
 	started := h.StartedAt
 	if started.IsZero() {
 		started = h.QueuedAt
 	}
-	v := runView{RunID: h.ID, Pipeline: h.Pipeline, Mode: h.Trigger, Status: string(h.Status), StartedAt: stamp(started), DurationMS: h.Duration().Milliseconds(),
+	v := Run{RunID: h.ID, Pipeline: h.Pipeline, Mode: h.Trigger, Status: h.Status, StartedAt: stamp(started), DurationMS: h.Duration().Milliseconds(),
 		Error: h.Error, Workers: h.Workers}
 	if h.Status == history.Running || h.Status == history.Retrying {
 		v.DurationMS = time.Since(h.StartedAt).Milliseconds()
 	}
 	if withBlocks {
 		for _, b := range h.Blocks {
-			bv := blockRunView{Name: b.Name, Status: string(b.Status), Rows: b.Rows, Cols: b.Cols, DurationMS: b.Duration.Milliseconds(), Logs: []string{}}
+			bv := RunBlock{Name: b.Name, Status: b.Status, Rows: b.Rows, Cols: b.Cols, DurationMS: b.Duration.Milliseconds(), Logs: []string{}}
 			bv.setAttempts(b.Attempts)
 			if n := len(b.Attempts); n > 0 && b.Attempts[n-1].Error != "" {
-				bv.Error = &problem{Message: b.Attempts[n-1].Error}
+				bv.Error = &Problem{Message: b.Attempts[n-1].Error}
 			}
 			v.Blocks = append(v.Blocks, bv)
 		}
@@ -293,7 +323,7 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": id})
+	writeJSON(w, http.StatusAccepted, RunRef{RunID: id})
 	return nil
 }
 
@@ -341,6 +371,6 @@ func (s *Server) again(w http.ResponseWriter, r *http.Request, retry bool) error
 	if err != nil {
 		return invalid(err)
 	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"run_id": newID})
+	writeJSON(w, http.StatusAccepted, RunRef{RunID: newID})
 	return nil
 }

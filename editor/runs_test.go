@@ -49,7 +49,7 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 	}
 
 	// the output: a server-side page with schema and typed cells
-	var pg tablePage
+	var pg FramePage
 	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/output?offset=5&limit=3", nil, &pg)
 	if pg.Rows != prepare.Rows || pg.Offset != 5 || len(pg.Data) != 3 || len(pg.Schema) != prepare.Cols || len(pg.Data[0]) != prepare.Cols {
 		t.Fatalf("page = rows %d offset %d data %d schema %d", pg.Rows, pg.Offset, len(pg.Data), len(pg.Schema))
@@ -68,14 +68,14 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 	if got := ts.do("GET", "/api/pipelines/data_preparation/blocks/export_trips/output", nil, &e); got != 404 || e.Error.Code != "no_output" {
 		t.Fatalf("no output: %d %+v", got, e)
 	}
-	var sum tablePage
+	var sum FramePage
 	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/summary", nil, &sum)
 	if sum.Rows == 0 || len(sum.Schema) == 0 {
 		t.Fatalf("summary = %+v", sum)
 	}
 
 	// charts of the example, aggregated on the server
-	var cd chartData
+	var cd ChartData
 	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/charts/durations", nil, &cd)
 	series := cd.Option["series"].([]any)[0].(map[string]any)
 	if series["type"] != "bar" || len(series["data"].([]any)) != 60 || cd.Rows != prepare.Rows {
@@ -112,7 +112,7 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 	}
 	ts.must(204, "DELETE", "/api/pipelines/data_preparation/blocks/prepare/charts/zones", nil, nil)
 
-	var rv runView
+	var rv Run
 	ts.must(200, "GET", "/api/runs/"+started.RunID, nil, &rv)
 	if rv.Status != "succeeded" || len(rv.Blocks) != 2 || len(rv.Blocks[0].Logs) == 0 {
 		t.Fatalf("run = %+v", rv)
@@ -124,17 +124,17 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkBlockTimes(t, viewHistoryRun(h, true))
-	var list struct{ Runs []runView }
+	var list struct{ Runs []Run }
 	ts.must(200, "GET", "/api/runs?pipeline=data_preparation&blocks=true", nil, &list)
 	if len(list.Runs) == 0 || list.Runs[0].RunID != started.RunID || len(list.Runs[0].Blocks) != 2 || list.Runs[0].Blocks[1].Status != "succeeded" {
 		t.Fatalf("runs with blocks = %+v", list.Runs)
 	}
-	var bare struct{ Runs []runView }
+	var bare struct{ Runs []Run }
 	ts.must(200, "GET", "/api/runs?pipeline=data_preparation", nil, &bare)
 	if len(bare.Runs) == 0 || len(bare.Runs[0].Blocks) != 0 {
 		t.Fatalf("runs without blocks = %+v", bare.Runs)
 	}
-	var proj struct{ Pipelines []pipelineSummary }
+	var proj struct{ Pipelines []PipelineSummary }
 	ts.must(200, "GET", "/api/project", nil, &proj)
 	for _, p := range proj.Pipelines {
 		if p.Name == "data_preparation" && (p.LastRun == nil || p.LastRun.RunID != started.RunID || p.LastRun.Status != "succeeded") {
@@ -148,7 +148,7 @@ func TestRuns_FailingBlockReportsLineAndServerKeepsServing(t *testing.T) {
 	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "broken"}, nil)
 	ts.must(201, "POST", "/api/pipelines/broken/blocks", map[string]any{"name": "boom", "kind": "data_loader"}, nil)
 	src := "package boom\n\nimport (\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\nfunc Load(ctx *blocks.Context) (*frame.Frame, error) {\n\tvar f *frame.Frame\n\treturn f.Head(1), nil\n}\n"
-	var f fileBody
+	var f FileContent
 	ts.must(200, "GET", "/api/files/data_loaders/boom.go", nil, &f)
 	ts.must(200, "PUT", "/api/files/data_loaders/boom.go", map[string]string{"content": src, "version": f.Version}, nil)
 
@@ -188,7 +188,7 @@ func TestRuns_CancelStopsAnInfiniteLoop(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "slow"}, nil)
 	ts.must(201, "POST", "/api/pipelines/slow/blocks", map[string]any{"name": "spin", "kind": "data_loader"}, nil)
-	var f fileBody
+	var f FileContent
 	ts.must(200, "GET", "/api/files/data_loaders/spin.go", nil, &f)
 	src := "package spin\n\nimport (\n\t\"github.com/golemlabs/golem/blocks\"\n\t\"github.com/golemlabs/golem/blocks/frame\"\n)\n\nfunc Load(ctx *blocks.Context) (*frame.Frame, error) {\n\tn := 0\n\tfor {\n\t\tn++\n\t}\n\treturn nil, nil\n}\n"
 	ts.must(200, "PUT", "/api/files/data_loaders/spin.go", map[string]string{"content": src, "version": f.Version}, nil)
@@ -237,7 +237,7 @@ func TestRuns_NonFrameOutputIsJSON(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	ts.must(201, "POST", "/api/pipelines", map[string]string{"name": "metrics"}, nil)
 	ts.must(201, "POST", "/api/pipelines/metrics/blocks", map[string]any{"name": "score", "kind": "data_loader"}, nil)
-	var f fileBody
+	var f FileContent
 	ts.must(200, "GET", "/api/files/data_loaders/score.go", nil, &f)
 	src := "package score\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (map[string]float64, error) {\n\treturn map[string]float64{\"rmse\": 6.5}, nil\n}\n"
 	ts.must(200, "PUT", "/api/files/data_loaders/score.go", map[string]string{"content": src, "version": f.Version}, nil)
@@ -264,7 +264,7 @@ func TestRuns_NonFrameOutputIsJSON(t *testing.T) {
 // checkBlockTimes checks that every block of a succeeded run has one attempt
 // whose times bound it (blocks may overlap: a downstream starts while its
 // upstream still streams).
-func checkBlockTimes(t *testing.T, rv runView) {
+func checkBlockTimes(t *testing.T, rv Run) {
 	t.Helper()
 	parse := func(s string) time.Time {
 		tm, err := time.Parse(time.RFC3339Nano, s)

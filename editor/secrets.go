@@ -9,20 +9,28 @@ import (
 	"github.com/golemlabs/golem/projects/secret"
 )
 
-// ConnectionView is a connection profile as the editor shows it: where it is defined and the
+// SecretList is the answer of GET /api/secrets: names, never values.
+type SecretList struct {
+	Secrets     []secret.Entry   `json:"secrets"`
+	Connections []ConnectionInfo `json:"connections"`
+	// KeyFile is where the key of the secret store is.
+	KeyFile string `json:"key_file"`
+}
+
+// ConnectionInfo is a connection profile as the editor shows it: where it is defined and the
 // names it references, never a value.
-type ConnectionView struct {
+type ConnectionInfo struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
 	File string `json:"file"`
 	Line int    `json:"line"`
 	// Refs are the ${secret:NAME} and ${env:NAME} references of the profile, with whether each
 	// is set where the editor runs.
-	Refs []RefView `json:"refs"`
+	Refs []ConnectionRef `json:"refs"`
 }
 
-// RefView is one reference of a profile.
-type RefView struct {
+// ConnectionRef is one reference of a profile.
+type ConnectionRef struct {
 	Kind string `json:"kind"` // secret or env
 	Name string `json:"name"`
 	Set  bool   `json:"set"`
@@ -48,10 +56,10 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	conns := []ConnectionView{}
+	conns := []ConnectionInfo{}
 	for _, n := range names {
 		c := p.Config.Connections[n]
-		v := ConnectionView{Name: n, Type: c.Type, File: c.File, Line: c.Line, Refs: []RefView{}}
+		v := ConnectionInfo{Name: n, Type: c.Type, File: c.File, Line: c.Line, Refs: []ConnectionRef{}}
 		seen := map[projects.Ref]bool{}
 		for _, val := range connectionValues(c) {
 			for _, ref := range projects.Refs(val) {
@@ -67,12 +75,12 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) error {
 				case "env":
 					_, set = os.LookupEnv(ref.Name)
 				}
-				v.Refs = append(v.Refs, RefView{Kind: ref.Kind, Name: ref.Name, Set: set})
+				v.Refs = append(v.Refs, ConnectionRef{Kind: ref.Kind, Name: ref.Name, Set: set})
 			}
 		}
 		conns = append(conns, v)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"secrets": list, "connections": conns, "key_file": st.KeyFile()})
+	writeJSON(w, http.StatusOK, SecretList{Secrets: list, Connections: conns, KeyFile: st.KeyFile()})
 	return nil
 }
 

@@ -62,7 +62,7 @@ type Options struct {
 	OnChange func(rel string)
 	// Workers lists the cluster's connected workers (GET /api/workers); nil when runs execute on
 	// this machine.
-	Workers func() []WorkerView
+	Workers func() []WorkerInfo
 	// Problems lists what the server's operator must fix, each "file:line:col: message" (the
 	// schedules of a triggers.yaml that does not load); GET /api/health reports them with ok
 	// false. nil means none.

@@ -12,7 +12,7 @@ import (
 
 func TestAPI_SQLBlock_AddCheckRename(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	var b blockView
+	var b Block
 	ts.must(201, "POST", "/api/pipelines/data_preparation/blocks", map[string]any{"name": "trips_sql", "kind": "transformer", "template": "sql", "upstream": []string{"ingest"}}, &b)
 	if b.File != "transformers/trips_sql.sql" || !strings.Contains(b.Content, "FROM ingest") {
 		t.Fatalf("sql block = %+v", b)
@@ -29,7 +29,7 @@ func TestAPI_SQLBlock_AddCheckRename(t *testing.T) {
 	}
 
 	// a SQL file is checked as SQL, never as Go
-	var f fileBody
+	var f FileContent
 	ts.must(200, "PUT", "/api/files/transformers/trips_sql.sql", map[string]string{"content": "SELECT trip_distance,\n  fare_amount\nFROM ingest\nWHERE trip_distance > 0;\n", "version": b.FileVersion}, &f)
 	if len(f.Problems) != 0 {
 		t.Fatalf("valid SQL has problems: %+v", f.Problems)
@@ -38,16 +38,16 @@ func TestAPI_SQLBlock_AddCheckRename(t *testing.T) {
 	if len(f.Problems) != 1 || !strings.Contains(f.Problems[0].Message, "no SQL statement") || f.Problems[0].Line != 1 {
 		t.Fatalf("empty SQL problems = %+v", f.Problems)
 	}
-	var other fileBody
+	var other FileContent
 	ts.must(200, "PUT", "/api/files/queries/notes.sql", map[string]string{"content": "this is no block\n"}, &other)
 	if len(other.Problems) != 0 {
 		t.Fatalf("a .sql file outside the block folders has problems: %+v", other.Problems)
 	}
 
 	// renaming moves the .sql file named after the block
-	var pl pipelineView
+	var pl Pipeline
 	ts.must(200, "PATCH", "/api/pipelines/data_preparation/blocks/trips_sql", map[string]any{"name": "kept_trips"}, &pl)
-	i := slices.IndexFunc(pl.Blocks, func(b blockView) bool { return b.Name == "kept_trips" })
+	i := slices.IndexFunc(pl.Blocks, func(b Block) bool { return b.Name == "kept_trips" })
 	if i < 0 || pl.Blocks[i].File != "transformers/kept_trips.sql" || pl.Blocks[i].Content != "-- nothing yet\n" {
 		t.Fatalf("after rename: %+v", pl.Blocks)
 	}
@@ -64,9 +64,9 @@ func TestRuns_SQLBlock_OutputSchemaAndErrorPosition(t *testing.T) {
 		t.Skip("built without -tags duckdb_arrow: SQL blocks do not run")
 	}
 	ts := newTestServer(t, Options{})
-	var b blockView
+	var b Block
 	ts.must(201, "POST", "/api/pipelines/data_preparation/blocks", map[string]any{"name": "long_trips", "kind": "transformer", "template": "sql", "upstream": []string{"ingest"}}, &b)
-	var f fileBody
+	var f FileContent
 	ts.must(200, "PUT", "/api/files/transformers/long_trips.sql", map[string]string{"content": "SELECT trip_distance, fare_amount\nFROM ingest\nWHERE trip_distance > 10\n", "version": b.FileVersion}, &f)
 
 	conn := ts.dial(nil)
@@ -75,16 +75,16 @@ func TestRuns_SQLBlock_OutputSchemaAndErrorPosition(t *testing.T) {
 	if last := msgs[len(msgs)-1]; last.Status != "succeeded" {
 		t.Fatalf("run %s: %+v", last.Status, msgs)
 	}
-	var pl pipelineView
+	var pl Pipeline
 	ts.must(200, "GET", "/api/pipelines/data_preparation", nil, &pl)
-	out := map[string]*outputView{}
+	out := map[string]*OutputMeta{}
 	for _, b := range pl.Blocks {
 		out[b.Name] = b.Output
 	}
-	if o := out["ingest"]; o == nil || !slices.Contains(o.Schema, fieldView{"trip_distance", "float64"}) || len(o.Schema) != o.Cols {
+	if o := out["ingest"]; o == nil || !slices.Contains(o.Schema, Field{"trip_distance", "float64"}) || len(o.Schema) != o.Cols {
 		t.Fatalf("ingest output = %+v", o)
 	}
-	if o := out["long_trips"]; o == nil || o.Rows == 0 || !slices.Equal(o.Schema, []fieldView{{"trip_distance", "float64"}, {"fare_amount", "float64"}}) {
+	if o := out["long_trips"]; o == nil || o.Rows == 0 || !slices.Equal(o.Schema, []Field{{"trip_distance", "float64"}, {"fare_amount", "float64"}}) {
 		t.Fatalf("long_trips output = %+v", o)
 	}
 

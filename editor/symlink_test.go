@@ -67,7 +67,7 @@ func TestFiles_BlockSymlinkedOutsideIsRefused(t *testing.T) {
 		}
 	})
 	t.Run("pipeline view", func(t *testing.T) {
-		var pv pipelineView
+		var pv Pipeline
 		ts.must(200, "GET", "/api/pipelines/data_preparation", nil, &pv)
 		for _, b := range pv.Blocks {
 			if b.Name == "prepare" && (b.Content != "" || !strings.Contains(b.FileError, rel+" is a symlink to "+real)) {

@@ -39,7 +39,7 @@ func TestAPITrigger_TokenSources(t *testing.T) {
 				t.Fatalf("wrong token: %d %q, want 401 naming %s", got, e.Error.Message, tc.wantSource)
 			}
 			var body struct {
-				Problems []problem `json:"problems"`
+				Problems []Problem `json:"problems"`
 			}
 			ts.must(200, "GET", "/api/project", nil, &body)
 			var warned bool

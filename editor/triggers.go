@@ -13,8 +13,21 @@ import (
 	"github.com/golemlabs/golem/runtime/schedule"
 )
 
-// triggerView is one trigger of GET /api/pipelines/{name}/triggers.
-type triggerView struct {
+// TriggerList is the answer of GET /api/pipelines/{name}/triggers. No file means no triggers; a
+// file with problems has no triggers and lists every problem.
+type TriggerList struct {
+	File     string        `json:"file"`
+	Triggers []TriggerInfo `json:"triggers"`
+	Problems []Problem     `json:"problems"`
+}
+
+// TriggerEnabledRequest is the body of PUT /api/pipelines/{name}/triggers/{trigger}/enabled.
+type TriggerEnabledRequest struct {
+	Enabled *bool `json:"enabled"`
+}
+
+// TriggerInfo is one trigger of GET /api/pipelines/{name}/triggers.
+type TriggerInfo struct {
 	Name      string            `json:"name"`
 	Type      string            `json:"type"`
 	Schedule  string            `json:"schedule"` // cron expression, interval, or the once time
@@ -28,12 +41,12 @@ type triggerView struct {
 
 func triggersPath(pipeline string) string { return "pipelines/" + pipeline + "/" + schedule.FileName }
 
-func viewTrigger(t schedule.Trigger, now time.Time) triggerView {
+func viewTrigger(t schedule.Trigger, now time.Time) TriggerInfo {
 	loc := t.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	v := triggerView{Name: t.Name, Type: string(t.Type), Timezone: loc.String(), Enabled: t.Enabled,
+	v := TriggerInfo{Name: t.Name, Type: string(t.Type), Timezone: loc.String(), Enabled: t.Enabled,
 		Overlap: string(t.Overlap), Variables: t.Vars, Line: t.Pos.Line}
 	if v.Variables == nil {
 		v.Variables = map[string]string{}
@@ -53,8 +66,8 @@ func viewTrigger(t schedule.Trigger, now time.Time) triggerView {
 }
 
 // triggerProblems flattens the errors of schedule.Parse.
-func triggerProblems(err error) []problem {
-	var out []problem
+func triggerProblems(err error) []Problem {
+	var out []Problem
 	var walk func(error)
 	walk = func(err error) {
 		if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -65,10 +78,10 @@ func triggerProblems(err error) []problem {
 		}
 		var se *schedule.Error
 		if errors.As(err, &se) {
-			out = append(out, problem{Message: se.Error(), File: se.Pos.File, Line: se.Pos.Line, Col: se.Pos.Col})
+			out = append(out, Problem{Message: se.Error(), File: se.Pos.File, Line: se.Pos.Line, Col: se.Pos.Col})
 			return
 		}
-		out = append(out, problem{Message: err.Error()})
+		out = append(out, Problem{Message: err.Error()})
 	}
 	walk(err)
 	return out
@@ -84,7 +97,7 @@ func (s *Server) listTriggers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rel := triggersPath(name)
-	out := map[string]any{"file": rel, "triggers": []triggerView{}, "problems": []problem{}}
+	out := TriggerList{File: rel, Triggers: []TriggerInfo{}, Problems: []Problem{}}
 	data, err := p.ReadFile(rel)
 	if errors.Is(err, fs.ErrNotExist) {
 		writeJSON(w, http.StatusOK, out)
@@ -95,14 +108,14 @@ func (s *Server) listTriggers(w http.ResponseWriter, r *http.Request) error {
 	}
 	ts, err := schedule.Parse(rel, name, data)
 	if err != nil {
-		out["problems"] = triggerProblems(err)
+		out.Problems = triggerProblems(err)
 	}
 	now := time.Now()
-	views := []triggerView{}
+	views := []TriggerInfo{}
 	for _, t := range ts {
 		views = append(views, viewTrigger(t, now))
 	}
-	out["triggers"] = views
+	out.Triggers = views
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -110,9 +123,7 @@ func (s *Server) listTriggers(w http.ResponseWriter, r *http.Request) error {
 // setTriggerEnabled sets enabled: of one trigger in triggers.yaml, editing
 // the YAML tree so that comments, order and the other keys stay.
 func (s *Server) setTriggerEnabled(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Enabled *bool `json:"enabled"`
-	}
+	var req TriggerEnabledRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}

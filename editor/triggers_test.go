@@ -20,8 +20,8 @@ triggers:
 `
 
 type triggersBody struct {
-	Triggers []triggerView `json:"triggers"`
-	Problems []problem     `json:"problems"`
+	Triggers []TriggerInfo `json:"triggers"`
+	Problems []Problem     `json:"problems"`
 }
 
 func writeTriggers(t *testing.T, dir, content string) string {
@@ -62,7 +62,7 @@ func TestTriggers_ListAndToggle(t *testing.T) {
 	}
 
 	// disable nightly: comments, order and the other keys stay
-	var tv triggerView
+	var tv TriggerInfo
 	ts.must(200, "PUT", "/api/pipelines/data_preparation/triggers/nightly/enabled", map[string]any{"enabled": false}, &tv)
 	if tv.Enabled || tv.NextRun != nil {
 		t.Fatalf("after disable = %+v", tv)

@@ -194,13 +194,13 @@ func (s *Server) announce(rel, source string) {
 	if data, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(rel))); err == nil {
 		ver = projects.Version(data)
 	}
-	s.hub.broadcast(message{Type: "file_changed", Path: rel, Version: ptr(ver), Source: source})
+	s.hub.broadcast(WSMessage{Type: "file_changed", Path: rel, Version: ptr(ver), Source: source})
 	switch {
 	case rel == projects.ConfigFile:
-		s.hub.broadcast(message{Type: "project_changed", Version: ptr(ver), Source: source})
+		s.hub.broadcast(WSMessage{Type: "project_changed", Version: ptr(ver), Source: source})
 	case strings.HasPrefix(rel, projects.PipelinesDir+"/") && path.Base(rel) == projects.PipelineFile && strings.Count(rel, "/") == 2:
 		name := strings.Split(rel, "/")[1]
-		s.hub.broadcast(message{Type: "pipeline_changed", Pipeline: name, Version: ptr(ver), Source: source})
+		s.hub.broadcast(WSMessage{Type: "pipeline_changed", Pipeline: name, Version: ptr(ver), Source: source})
 	}
 }
 

@@ -17,7 +17,7 @@ func TestWatch_OutsideEditsAreBroadcast(t *testing.T) {
 	path := filepath.Join(ts.dir, "transformers", "prepare.go")
 	data, _ := os.ReadFile(path)
 	os.WriteFile(path, append(data, "\n// vim\n"...), 0o644)
-	var f fileBody
+	var f FileContent
 	ts.must(200, "GET", "/api/files/transformers/prepare.go", nil, &f)
 	// os.WriteFile is not atomic: a poll may see the truncated file first,
 	// then the final content.
@@ -37,7 +37,7 @@ func TestWatch_OutsideEditsAreBroadcast(t *testing.T) {
 
 	// the editor's own save is announced as api; a poll racing with the
 	// write may announce the same version again, never another one
-	var saved fileBody
+	var saved FileContent
 	ts.must(200, "PUT", "/api/files/transformers/prepare.go", map[string]string{"content": "package prepare\n", "version": f.Version}, &saved)
 	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "file_changed" && m.Source == "api" })
 	if m := msgs[len(msgs)-1]; *m.Version != saved.Version {

@@ -2,8 +2,8 @@ package editor
 
 import "net/http"
 
-// WorkerView is a cluster worker as GET /api/workers shows it.
-type WorkerView struct {
+// WorkerInfo is a cluster worker as GET /api/workers shows it.
+type WorkerInfo struct {
 	Name          string   `json:"name"`
 	Labels        []string `json:"labels"`
 	Slots         int      `json:"slots"`
@@ -11,8 +11,15 @@ type WorkerView struct {
 	LastHeartbeat string   `json:"last_heartbeat"`
 }
 
+// WorkerList is the answer of GET /api/workers.
+type WorkerList struct {
+	// Cluster is false when runs execute on the editor's machine.
+	Cluster bool         `json:"cluster"`
+	Workers []WorkerInfo `json:"workers"`
+}
+
 // workers lists the cluster's connected workers; ok is false when runs execute on this machine.
-func (s *Server) workers() (list []WorkerView, ok bool) {
+func (s *Server) workers() (list []WorkerInfo, ok bool) {
 	if s.opts.Workers == nil {
 		return nil, false
 	}
@@ -27,8 +34,8 @@ func (s *Server) workers() (list []WorkerView, ok bool) {
 func (s *Server) listWorkers(w http.ResponseWriter, r *http.Request) error {
 	list, cluster := s.workers()
 	if list == nil {
-		list = []WorkerView{}
+		list = []WorkerInfo{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"cluster": cluster, "workers": list})
+	writeJSON(w, http.StatusOK, WorkerList{Cluster: cluster, Workers: list})
 	return nil
 }

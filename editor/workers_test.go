@@ -3,8 +3,8 @@ package editor
 import "testing"
 
 func TestWorkers_ListAndHealthOnACluster(t *testing.T) {
-	var workers []WorkerView
-	ts := newTestServer(t, Options{Workers: func() []WorkerView { return workers }})
+	var workers []WorkerInfo
+	ts := newTestServer(t, Options{Workers: func() []WorkerInfo { return workers }})
 	var h struct {
 		OK      bool   `json:"ok"`
 		Cluster bool   `json:"cluster"`
@@ -15,10 +15,10 @@ func TestWorkers_ListAndHealthOnACluster(t *testing.T) {
 	if !h.OK || !h.Cluster || h.Workers != 0 || h.Warning == "" {
 		t.Fatalf("health without workers: %+v", h)
 	}
-	workers = []WorkerView{{Name: "w1", Slots: 2, LastHeartbeat: "2026-11-29T18:00:00Z"}}
+	workers = []WorkerInfo{{Name: "w1", Slots: 2, LastHeartbeat: "2026-11-29T18:00:00Z"}}
 	var l struct {
 		Cluster bool         `json:"cluster"`
-		Workers []WorkerView `json:"workers"`
+		Workers []WorkerInfo `json:"workers"`
 	}
 	ts.must(200, "GET", "/api/workers", nil, &l)
 	if !l.Cluster || len(l.Workers) != 1 || l.Workers[0].Name != "w1" || l.Workers[0].Labels == nil {
@@ -35,7 +35,7 @@ func TestWorkers_LocalServerHasNoCluster(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	var l struct {
 		Cluster bool         `json:"cluster"`
-		Workers []WorkerView `json:"workers"`
+		Workers []WorkerInfo `json:"workers"`
 	}
 	ts.must(200, "GET", "/api/workers", nil, &l)
 	if l.Cluster || l.Workers == nil || len(l.Workers) != 0 {

@@ -36,6 +36,8 @@ const (
 )
 
 // Spec is one chart of a block, as stored in pipeline.yaml.
+//
+//golem:tsname ChartSpec
 type Spec struct {
 	Name   string `json:"name" yaml:"name"`
 	Type   string `json:"type" yaml:"type"`

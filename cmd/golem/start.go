@@ -67,7 +67,7 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "golem: "+format+"\n", args...) }
 	dopts := dispatch.Options{ProjectDir: abs, History: h, Logf: logf, Worker: worker.Options{Spares: 1}}
-	var workers func() []editor.WorkerView
+	var workers func() []editor.WorkerInfo
 	if nf.enabled() {
 		x, stopCluster, err := nf.executor(ctx, abs, stdout)
 		if err != nil {
@@ -77,10 +77,10 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		dopts.Executor = x
 		// Runs execute on the workers, which bound them by their slots: here a run only waits.
 		dopts.MaxRuns = 256
-		workers = func() []editor.WorkerView {
-			var out []editor.WorkerView
+		workers = func() []editor.WorkerInfo {
+			var out []editor.WorkerInfo
 			for _, w := range x.Workers() {
-				out = append(out, editor.WorkerView{Name: w.Name, Labels: w.Labels, Slots: w.Slots, Running: w.Running, LastHeartbeat: w.Time.UTC().Format(time.RFC3339)})
+				out = append(out, editor.WorkerInfo{Name: w.Name, Labels: w.Labels, Slots: w.Slots, Running: w.Running, LastHeartbeat: w.Time.UTC().Format(time.RFC3339)})
 			}
 			return out
 		}

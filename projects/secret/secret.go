@@ -188,6 +188,8 @@ func (s *Store) Get(name string) (string, error) {
 }
 
 // Entry is one secret in a listing: its name and where its value comes from.
+//
+//golem:tsname SecretInfo
 type Entry struct {
 	Name string `json:"name"`
 	// Source is "store", "env" (GOLEM_SECRET_<name>) or "store, env" (the environment wins).

@@ -26,6 +26,8 @@ var (
 )
 
 // Entry is what one block (or one trial of its search) logged in one run.
+//
+//golem:json entryJSON
 type Entry struct {
 	RunID     string
 	Pipeline  string
@@ -55,6 +57,8 @@ type ModelRef struct {
 }
 
 // Point is one value of a stepped metric.
+//
+//golem:tsname StepPoint
 type Point struct {
 	Step  int     `json:"step"`
 	Value float64 `json:"value"`

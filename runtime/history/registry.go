@@ -34,6 +34,8 @@ type Model struct {
 }
 
 // Version is one registered version of a model and its lineage.
+//
+//golem:tsname ModelVersion
 type Version struct {
 	Name     string                     `json:"name"`
 	Version  int                        `json:"version"`

@@ -24,17 +24,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/golemlabs/golem/editor/internal/completion"
 )
 
-type item struct {
-	Label    string `json:"label"`
-	Kind     string `json:"kind"`
-	Package  string `json:"package"`
-	Receiver string `json:"receiver,omitempty"`
-	Detail   string `json:"detail"`
-	Doc      string `json:"doc,omitempty"`
-	Example  string `json:"example,omitempty"`
-}
+type item = completion.Item
 
 func main() {
 	out := flag.String("o", "completions.json", "output file")

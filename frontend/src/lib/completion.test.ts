@@ -4,12 +4,12 @@ import type { Completion } from './api'
 
 const items: Completion[] = [
   { label: 'ReadParquet', kind: 'func', package: 'frame', detail: 'func ReadParquet(paths ...string) (*Frame, error)' },
-  { label: 'Frame', kind: 'type', package: 'frame' },
+  { label: 'Frame', kind: 'type', package: 'frame', detail: '' },
   { label: 'Filter', kind: 'method', package: 'frame', receiver: 'Frame', detail: 'func (f *Frame) Filter(mask *Series) *Frame' },
-  { label: 'Series', kind: 'type', package: 'frame' },
+  { label: 'Series', kind: 'type', package: 'frame', detail: '' },
   { label: 'Col', kind: 'method', package: 'frame', receiver: 'Frame', detail: 'func (f *Frame) Col(name string) *Series' },
   { label: 'FillNull', kind: 'method', package: 'frame', receiver: 'Series', detail: 'func (s *Series) FillNull(v any) *Series' },
-  { label: 'Context', kind: 'type', package: 'blocks' },
+  { label: 'Context', kind: 'type', package: 'blocks', detail: '' },
   { label: 'String', kind: 'method', package: 'blocks', receiver: 'Context', detail: 'func (c *Context) String(name, def string) string' },
   { label: 'String', kind: 'method', package: 'frame', receiver: 'Frame', detail: 'func (f *Frame) String() string' },
 ]

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { canRerun, canRetry, filterRuns, runGrid, timelineBars } from './history'
-import type { Run } from './api'
+import type { Run, RunBlock, Status } from './api'
 
-const run = (id: string, pipeline: string, status: string): Run => ({ run_id: id, pipeline, status, blocks: [] })
+const run = (id: string, pipeline: string, status: Status): Run => ({ run_id: id, pipeline, mode: 'manual', status, started_at: '', duration_ms: 0, blocks: [] })
+const blk = (b: Pick<RunBlock, 'name' | 'status'> & Partial<RunBlock>): RunBlock => ({ rows: 0, cols: 0, duration_ms: 0, error: null, logs: [], ...b })
 
 describe('filterRuns', () => {
   const runs = [run('1', 'a', 'succeeded'), run('2', 'b', 'failed'), run('3', 'a', 'failed')]
@@ -14,9 +15,9 @@ describe('filterRuns', () => {
 describe('timelineBars', () => {
   it('lays blocks end to end over 100%', () => {
     const bars = timelineBars([
-      { name: 'load', status: 'succeeded', duration_ms: 300 },
-      { name: 'prep', status: 'succeeded', duration_ms: 100 },
-      { name: 'skip', status: 'skipped' },
+      blk({ name: 'load', status: 'succeeded', duration_ms: 300 }),
+      blk({ name: 'prep', status: 'succeeded', duration_ms: 100 }),
+      blk({ name: 'skip', status: 'skipped' }),
     ])
     expect(bars.map((b) => [b.left, b.width])).toEqual([
       [0, 75],
@@ -25,16 +26,16 @@ describe('timelineBars', () => {
     ])
   })
   it('an empty run has no widths', () => {
-    expect(timelineBars([{ name: 'x', status: 'queued' }])).toEqual([{ name: 'x', status: 'queued', ms: 0, left: 0, width: 0, attempts: [] }])
+    expect(timelineBars([blk({ name: 'x', status: 'queued' })])).toEqual([{ name: 'x', status: 'queued', ms: 0, left: 0, width: 0, attempts: [] }])
   })
   const t = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString()
   it('places blocks at their real offsets: parallel blocks overlap', () => {
     const bars = timelineBars(
       [
-        { name: 'load', status: 'succeeded', started_at: t(0), ended_at: t(2), attempts: [{ start: t(0), end: t(2) }] },
-        { name: 'a', status: 'succeeded', started_at: t(2), ended_at: t(10), attempts: [{ start: t(2), end: t(10) }] },
-        { name: 'b', status: 'failed', started_at: t(2), ended_at: t(6), attempts: [{ start: t(2), end: t(6), error: 'boom' }] },
-        { name: 'skipped', status: 'skipped' },
+        blk({ name: 'load', status: 'succeeded', started_at: t(0), ended_at: t(2), attempts: [{ start: t(0), end: t(2) }] }),
+        blk({ name: 'a', status: 'succeeded', duration_ms: 8000, started_at: t(2), ended_at: t(10), attempts: [{ start: t(2), end: t(10) }] }),
+        blk({ name: 'b', status: 'failed', started_at: t(2), ended_at: t(6), attempts: [{ start: t(2), end: t(6), error: 'boom' }] }),
+        blk({ name: 'skipped', status: 'skipped' }),
       ],
       t(0),
     )
@@ -50,7 +51,7 @@ describe('timelineBars', () => {
   it('offsets from the run start and shows retried attempts as segments', () => {
     const bars = timelineBars(
       [
-        {
+        blk({
           name: 'x',
           status: 'succeeded',
           started_at: t(5),
@@ -59,7 +60,7 @@ describe('timelineBars', () => {
             { start: t(5), end: t(6), error: 'flaky' },
             { start: t(8), end: t(10) },
           ],
-        },
+        }),
       ],
       t(0),
     )
@@ -70,7 +71,7 @@ describe('timelineBars', () => {
     ])
   })
   it('a running block extends to now', () => {
-    const bars = timelineBars([{ name: 'x', status: 'running', started_at: t(0), attempts: [{ start: t(0) }] }], t(0), Date.parse(t(4)))
+    const bars = timelineBars([blk({ name: 'x', status: 'running', started_at: t(0), attempts: [{ start: t(0) }] })], t(0), Date.parse(t(4)))
     expect(bars[0]).toMatchObject({ left: 0, width: 100, ms: 4000 })
   })
 })
@@ -85,12 +86,14 @@ describe('run actions', () => {
 })
 
 describe('runGrid', () => {
-  const r = (id: string, at: string, status: string, blocks: [string, string, number?][]): Run => ({
+  const r = (id: string, at: string, status: Status, blocks: [string, Status, number][]): Run => ({
     run_id: id,
     pipeline: 'p',
+    mode: 'manual',
     status,
     started_at: at,
-    blocks: blocks.map(([name, st, ms]) => ({ name, status: st, ...(ms != null ? { duration_ms: ms } : {}) })),
+    duration_ms: 0,
+    blocks: blocks.map(([name, st, ms]) => blk({ name, status: st, duration_ms: ms })),
   })
   const runs = [
     r('old', '2024-01-01T00:00:00Z', 'failed', [['load', 'succeeded', 10], ['gone', 'failed', 5]]),

@@ -5,7 +5,7 @@ import type { Variable } from './api'
 const vars: Record<string, Variable> = {
   months: { type: 'string', default: '2023-01' },
   limit: { type: 'int', default: '10' },
-  rate: { type: 'float' },
+  rate: { type: 'float', default: '' },
   dry: { type: 'bool', default: 'true' },
 }
 

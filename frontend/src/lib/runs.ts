@@ -1,27 +1,10 @@
 // Reducer for websocket run events (docs/EDITOR_API.md §9): the live status, logs, shape and error
 // of every block of one pipeline, and the active run.
 
-import type { ErrorBody } from './api'
+import type { ErrorBody, WSMessage as ServerMessage } from './api'
 
-export interface WSMessage {
-  type: string
-  time?: string
-  run_id?: string
-  pipeline?: string
-  block?: string
-  blocks?: string[]
-  mode?: string
-  line?: string
-  status?: string
-  rows?: number
-  cols?: number
-  duration_ms?: number
-  error?: ErrorBody | null
-  path?: string
-  version?: string
-  source?: string
-  project?: string
-}
+/** WSMessage is a websocket message (the server's, generated from Go), or one the socket makes itself ({type: 'reconnected'}). */
+export type WSMessage = Partial<ServerMessage> & { type: string }
 
 export interface BlockRunState {
   status: string // idle queued running succeeded failed cancelled skipped cached

@@ -11,8 +11,11 @@ const blocks: Pick<Block, 'name' | 'output'>[] = [
     name: 'ingest',
     output: {
       kind: 'frame',
+      go_type: '*frame.Frame',
       rows: 65946,
       cols: 3,
+      run_id: 'r1',
+      saved_at: '',
       schema: [
         { name: 'trip_distance', type: 'float64' },
         { name: 'PULocationID', type: 'int64' },
@@ -20,12 +23,12 @@ const blocks: Pick<Block, 'name' | 'output'>[] = [
       ],
     },
   },
-  { name: 'zones', output: { kind: 'frame', rows: 265, cols: 2, schema: [{ name: 'PULocationID', type: 'int64' }, { name: 'zone', type: 'string' }] } },
-  { name: 'settings', output: { kind: 'json', go_type: 'map[string]int' } },
+  { name: 'zones', output: { kind: 'frame', go_type: '*frame.Frame', rows: 265, cols: 2, run_id: 'r1', saved_at: '', schema: [{ name: 'PULocationID', type: 'int64' }, { name: 'zone', type: 'string' }] } },
+  { name: 'settings', output: { kind: 'json', go_type: 'map[string]int', rows: 0, cols: 0, run_id: 'r1', saved_at: '' } },
   { name: 'fresh', output: null },
 ]
 
-const scope = sqlScope(blocks, { upstream: ['ingest', 'zones', 'settings', 'fresh'] }, { months: { type: 'list', description: 'months to read' } })
+const scope = sqlScope(blocks, { upstream: ['ingest', 'zones', 'settings', 'fresh'] }, { months: { type: 'list', default: '', description: 'months to read' } })
 
 /** parsed is a state of doc with its whole syntax tree (a new state parses for 20 ms only; a view goes on in the background). */
 function parsed(doc: string, s: SqlScope = scope): EditorState {
@@ -64,7 +67,7 @@ describe('fileScope', () => {
       { blocks: [{ name: 'other', file: 'transformers/other.sql', upstream: [], output: null }], variables: {} },
       {
         blocks: [...blocks.map((b) => ({ ...b, file: `x/${b.name}.go`, upstream: [] })), { name: 'q', file: 'transformers/q.sql', upstream: ['zones'], output: null }],
-        variables: { zone: { type: 'string' } },
+        variables: { zone: { type: 'string', default: '' } },
       },
     ]
     const s = fileScope(pipelines, 'transformers/q.sql')!

@@ -67,7 +67,7 @@ export function useFile(path: string, initial: { content: string; version: strin
       return true
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && e.conflict) {
-        const c = { diskVersion: e.conflict.disk_version, diskContent: e.conflict.disk_content }
+        const c = { diskVersion: e.conflict.disk_version, diskContent: e.conflict.disk_content ?? '' }
         st.conflict = c
         setConflict(c)
         setSaveState('unsaved')
