@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/golemlabs/golem/blocks"
+	"github.com/golemlabs/golem/internal/filetest"
 )
 
 func TestInit_Empty(t *testing.T) {
@@ -36,7 +37,7 @@ func TestInit_Empty(t *testing.T) {
 
 func TestInit_RefusesNonEmptyDir(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"notes.txt": "mine"})
+	filetest.WriteAll(t, dir, map[string]string{"notes.txt": "mine"})
 	for _, ex := range []string{"", "taxi"} {
 		if err := Init(dir, ex); !errors.Is(err, ErrNotEmpty) {
 			t.Fatalf("Init(%q) = %v, want ErrNotEmpty", ex, err)

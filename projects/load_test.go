@@ -2,31 +2,17 @@ package projects
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// writeTree writes files (slash paths) under dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for rel, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+	"github.com/golemlabs/golem/internal/filetest"
+)
 
 // newProject writes a project with block files and pipeline p's yaml.
 func newProject(t *testing.T, pipelineYAML string) string {
 	t.Helper()
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{
+	filetest.WriteAll(t, dir, map[string]string{
 		"golem.yaml":                "name: test\nvariables: {source: data}\n",
 		"data_loaders/ingest.go":    "package ingest\n",
 		"transformers/prepare.go":   "package prepare\n",
@@ -135,7 +121,7 @@ func TestLoad_ReportsAllProblemsAtOnce(t *testing.T) {
 
 func TestLoad_ConfigProblems(t *testing.T) {
 	dir := newProject(t, validPipeline)
-	writeTree(t, dir, map[string]string{"golem.yaml": "name: x\nsettings:\n  block_timeout: 3 parsecs\n  colour: red\n"})
+	filetest.WriteAll(t, dir, map[string]string{"golem.yaml": "name: x\nsettings:\n  block_timeout: 3 parsecs\n  colour: red\n"})
 	_, err := Load(dir)
 	for _, want := range []string{`golem.yaml:3: bad duration "3 parsecs"`, `golem.yaml:4: unknown key "colour" in`} {
 		if err == nil || !strings.Contains(err.Error(), want) {

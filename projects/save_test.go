@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/filetest"
 )
 
 func mustLoad(t *testing.T, dir string) *Project {
@@ -95,7 +97,7 @@ func TestSavePipeline_DetectsConflict(t *testing.T) {
 	pl := p.Pipelines["p"]
 	// Someone edits the file in vim meanwhile.
 	edited := strings.Replace(validPipeline, "name: p\n", "name: p\ndescription: edited\n", 1)
-	writeTree(t, dir, map[string]string{"pipelines/p/pipeline.yaml": edited})
+	filetest.WriteAll(t, dir, map[string]string{"pipelines/p/pipeline.yaml": edited})
 	pl.Description = "mine"
 	if err := p.SavePipeline(pl); !errors.Is(err, ErrConflict) {
 		t.Fatalf("err = %v, want ErrConflict", err)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/filetest"
 )
 
 func TestLoad_BlockFileSymlinks(t *testing.T) {
@@ -24,7 +26,7 @@ func TestLoad_BlockFileSymlinks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := newProject(t, validPipeline)
 			outside := t.TempDir()
-			writeTree(t, outside, map[string]string{"prepare.go": "package prepare\n", "other.go": "package other\n"})
+			filetest.WriteAll(t, outside, map[string]string{"prepare.go": "package prepare\n", "other.go": "package other\n"})
 			target := filepath.Join(dir, filepath.FromSlash(tc.target))
 			if rest, ok := strings.CutPrefix(tc.target, "outside"); ok {
 				target = filepath.Join(outside, filepath.FromSlash(rest))
@@ -66,7 +68,7 @@ func TestLoad_BlockFileSymlinks(t *testing.T) {
 func TestProject_ReadFile_RefusesSymlinkOutside(t *testing.T) {
 	dir := newProject(t, validPipeline)
 	secret := filepath.Join(t.TempDir(), "secret.txt")
-	writeTree(t, filepath.Dir(secret), map[string]string{"secret.txt": "s3cret"})
+	filetest.WriteAll(t, filepath.Dir(secret), map[string]string{"secret.txt": "s3cret"})
 	link := filepath.Join(dir, "transformers", "prepare.go")
 	os.Remove(link)
 	if err := os.Symlink(secret, link); err != nil {

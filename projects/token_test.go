@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/filetest"
 )
 
 func TestProject_APIToken(t *testing.T) {
@@ -22,7 +24,7 @@ func TestProject_APIToken(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if tc.file != "" {
-				writeTree(t, dir, map[string]string{APITokenFile: tc.file})
+				filetest.WriteAll(t, dir, map[string]string{APITokenFile: tc.file})
 			}
 			p := &Project{Dir: dir, Config: Config{Settings: ProjectSettings{APIToken: tc.cfg}}}
 			got, err := p.APIToken(func(k string) string {
@@ -40,7 +42,7 @@ func TestProject_APIToken(t *testing.T) {
 
 func TestProject_TokenWarning(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{ConfigFile: "name: t\nsettings:\n  keep_runs: 3\n  api_token: abc\n"})
+	filetest.WriteAll(t, dir, map[string]string{ConfigFile: "name: t\nsettings:\n  keep_runs: 3\n  api_token: abc\n"})
 	p, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -5,8 +5,9 @@ package frame
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/filetest"
 )
 
 // Exported files get the mode os.Create gives (0666 less the umask), as model files do, and leave
@@ -23,19 +24,9 @@ func TestWrite_FileModeHonoursUmask(t *testing.T) {
 	for _, umask := range []int{0o022, 0o002} {
 		for _, w := range writers {
 			dir := t.TempDir()
-			p := filepath.Join(dir, w.name)
-			old := syscall.Umask(umask)
-			err := w.write(p)
-			syscall.Umask(old)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := os.Stat(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := os.FileMode(0o666 &^ umask); st.Mode().Perm() != want {
-				t.Errorf("%s with umask %03o: mode %v, want %v", w.name, umask, st.Mode().Perm(), want)
+			perm := filetest.PermUnder(t, umask, filepath.Join(dir, w.name), w.write)
+			if want := os.FileMode(0o666 &^ umask); perm != want {
+				t.Errorf("%s with umask %03o: mode %v, want %v", w.name, umask, perm, want)
 			}
 			if es, _ := os.ReadDir(dir); len(es) != 1 {
 				t.Errorf("%s: %d files in its folder, want 1", w.name, len(es))

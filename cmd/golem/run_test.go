@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golemlabs/golem/internal/filetest"
 	"github.com/golemlabs/golem/projects"
-	"github.com/golemlabs/golem/projects/projecttest"
 )
 
 // golem runs the CLI in process and returns stdout, stderr and the error.
@@ -32,10 +32,10 @@ func example(t *testing.T) string {
 	return dir
 }
 
-// write writes content to dir/rel (projecttest.Write).
+// write writes content to dir/rel (filetest.Write).
 func write(t *testing.T, dir, rel, content string) {
 	t.Helper()
-	projecttest.Write(t, dir, rel, content)
+	filetest.Write(t, dir, rel, content)
 }
 
 func replaceIn(t *testing.T, dir, rel, old, new string) {

@@ -5,8 +5,9 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/filetest"
 )
 
 // A new file gets the mode os.Create would give it: 0666 less the umask (os.CreateTemp gives 0600).
@@ -21,19 +22,9 @@ func TestWrite_HonoursUmask(t *testing.T) {
 		{0o077, 0, 0o600},
 		{0o022, 0o600, 0o600},
 	} {
-		old := syscall.Umask(tt.umask)
-		p := filepath.Join(t.TempDir(), "out.csv")
-		err := WriteFile(p, []byte("a\n"), Options{Perm: tt.perm})
-		syscall.Umask(old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := os.Stat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st.Mode().Perm() != tt.want {
-			t.Errorf("umask %03o perm %v: mode %v, want %v", tt.umask, tt.perm, st.Mode().Perm(), tt.want)
+		write := func(p string) error { return WriteFile(p, []byte("a\n"), Options{Perm: tt.perm}) }
+		if perm := filetest.PermUnder(t, tt.umask, filepath.Join(t.TempDir(), "out.csv"), write); perm != tt.want {
+			t.Errorf("umask %03o perm %v: mode %v, want %v", tt.umask, tt.perm, perm, tt.want)
 		}
 	}
 }

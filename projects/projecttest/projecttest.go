@@ -1,10 +1,9 @@
 package projecttest
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/golemlabs/golem/internal/filetest"
 	"github.com/golemlabs/golem/projects"
 )
 
@@ -17,24 +16,10 @@ func New(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if _, ok := files["golem.yaml"]; !ok {
-		Write(t, dir, "golem.yaml", DefaultConfig)
+		filetest.Write(t, dir, "golem.yaml", DefaultConfig)
 	}
-	for rel, content := range files {
-		Write(t, dir, rel, content)
-	}
+	filetest.WriteAll(t, dir, files)
 	return dir
-}
-
-// Write writes content to dir/rel, creating folders as needed.
-func Write(t testing.TB, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // Load loads the project in dir and fails the test on any problem.

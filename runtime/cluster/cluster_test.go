@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/internal/filetest"
 	"github.com/golemlabs/golem/projects/projecttest"
 	"github.com/golemlabs/golem/runtime"
 	"github.com/golemlabs/golem/runtime/cluster"
@@ -69,11 +69,7 @@ func startCluster(t *testing.T, n int, labels ...[]string) (*cluster.Executor, s
 
 func plan(t *testing.T, dir string, opts runtime.Options) *runtime.Plan {
 	t.Helper()
-	proj, err := projects.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := runtime.Build(proj, "p", opts)
+	p, err := runtime.Build(projecttest.Load(t, dir), "p", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +160,7 @@ func TestCluster_PlanErrorOnTheWorkerIsTheRunsError(t *testing.T) {
 		"data_loaders/a.go":           "package a\n\nimport \"github.com/golemlabs/golem/blocks\"\n\nfunc Load(ctx *blocks.Context) (int, error) { return 1, nil }\n",
 	})
 	p := plan(t, dir, runtime.Options{})
-	projecttest.Write(t, dir, "data_loaders/a.go", "package a\n\nfunc Load( {\n")
+	filetest.Write(t, dir, "data_loaders/a.go", "package a\n\nfunc Load( {\n")
 	if _, err := x.RunWithID(t.Context(), p, runtime.NewRunID(), nil); err == nil {
 		t.Fatal("no error")
 	}

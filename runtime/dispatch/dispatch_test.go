@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golemlabs/golem/internal/filetest"
 	"github.com/golemlabs/golem/projects/projecttest"
 	"github.com/golemlabs/golem/runtime"
 	"github.com/golemlabs/golem/runtime/history"
@@ -184,7 +185,7 @@ func TestDispatcher_RetryFromFailedBlock(t *testing.T) {
 		t.Fatalf("want failure, got %s", res.Status)
 	}
 	// Fix the cause (the variable is recorded, so change the block) and retry from the failure.
-	projecttest.Write(t, dir, "transformers/b.go", `package b
+	filetest.Write(t, dir, "transformers/b.go", `package b
 
 import "github.com/golemlabs/golem/blocks"
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golemlabs/golem/projects"
+	"github.com/golemlabs/golem/internal/filetest"
 	"github.com/golemlabs/golem/projects/projecttest"
 	"github.com/golemlabs/golem/runtime"
 	"github.com/golemlabs/golem/runtime/worker"
@@ -44,11 +44,7 @@ func plan(t *testing.T, blockExtra string, opts runtime.Options) *runtime.Plan {
 		projecttest.PipelineFile("p"): "name: p\nvariables:\n  stuck: {type: bool, default: \"false\"}\nblocks:\n  - {name: spin, kind: data_loader, file: data_loaders/spin.go, upstream: []" + blockExtra + "}\n",
 		"data_loaders/spin.go":        spin,
 	})
-	proj, err := projects.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := runtime.Build(proj, "p", opts)
+	p, err := runtime.Build(projecttest.Load(t, dir), "p", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +123,7 @@ func Load(ctx *blocks.Context) (int, error) {
 	return len(keep), nil
 }
 `
-	projecttest.Write(t, p.Project.Dir, "data_loaders/spin.go", write)
+	filetest.Write(t, p.Project.Dir, "data_loaders/spin.go", write)
 	res, _ := run(t, t.Context(), x, p)
 	b := res.Blocks[0]
 	if b.Status != runtime.StatusFailed || b.Err == nil || !strings.Contains(b.Err.Message, "killed: memory limit 256MiB reached") {
@@ -141,7 +137,7 @@ func Load(ctx *blocks.Context) (int, error) {
 func TestExecutor_PlanErrorInTheWorkerIsAnError(t *testing.T) {
 	x := worker.New(workertest.Options())
 	p := plan(t, "", runtime.Options{})
-	projecttest.Write(t, p.Project.Dir, "data_loaders/spin.go", "package spin\n\nfunc Load( {\n")
+	filetest.Write(t, p.Project.Dir, "data_loaders/spin.go", "package spin\n\nfunc Load( {\n")
 	if _, err := x.RunWithID(t.Context(), p, runtime.NewRunID(), nil); err == nil || !strings.Contains(err.Error(), "data_loaders/spin.go:3") {
 		t.Fatalf("err = %v", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/filetest"
 )
 
 // generateIn writes files (name → source) as module example.com/api in a temporary folder
@@ -15,15 +17,7 @@ func generateIn(t *testing.T, files map[string]string) (ts, md string, err error
 	t.Helper()
 	dir := t.TempDir()
 	files["go.mod"] = "module example.com/api\n\ngo 1.24\n"
-	for name, src := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	filetest.WriteAll(t, dir, files)
 	a, err := load(dir, ".", "./kinds")
 	if err != nil {
 		return "", "", err
