@@ -14,7 +14,7 @@ func BenchmarkRun_TrivialBlockToOutput(b *testing.B) {
 	conn := ts.dial(nil)
 	for b.Loop() {
 		ts.must(202, "POST", "/api/pipelines/bench/runs", map[string]any{"mode": "block", "block": "load"}, nil)
-		until(ts.t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
+		until(ts.t, conn, func(m WSMessage) bool { return m.Type == "run_finished" })
 		var pg FramePage
 		ts.must(200, "GET", "/api/pipelines/bench/blocks/load/output?limit=100", nil, &pg)
 		if pg.Rows != 3 {
@@ -28,7 +28,7 @@ func BenchmarkOutputPage_PrepareSample(b *testing.B) {
 	ts := newTestServer(b, Options{})
 	conn := ts.dial(nil)
 	ts.must(202, "POST", "/api/pipelines/data_preparation/runs", map[string]any{"mode": "with_upstream", "block": "prepare"}, nil)
-	until(ts.t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
+	until(ts.t, conn, func(m WSMessage) bool { return m.Type == "run_finished" })
 	for b.Loop() {
 		ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/output?offset=1000&limit=100", nil, nil)
 	}

@@ -20,7 +20,7 @@ type Steps struct {
 
 // ModelList is the answer of GET /api/models.
 type ModelList struct {
-	Models []RegisteredModel `json:"models"`
+	Models []history.RegisteredModel `json:"models"`
 }
 
 // AliasRequest is the body of PUT /api/models/{name}/aliases/{alias}.
@@ -73,25 +73,11 @@ func (s *Server) experimentSteps(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// RegisteredModel is a registered model as GET /api/models shows it: with its versions, newest first.
-type RegisteredModel struct {
-	*history.Model
-	Versions []*history.Version `json:"versions"`
-}
-
 // listModels answers GET /api/models: the model registry.
 func (s *Server) listModels(w http.ResponseWriter, r *http.Request) error {
-	models, err := s.history.Models(r.Context())
+	out, err := s.history.Registry(r.Context())
 	if err != nil {
 		return err
-	}
-	out := make([]RegisteredModel, 0, len(models))
-	for _, m := range models {
-		vs, err := s.history.Versions(r.Context(), m.Name)
-		if err != nil {
-			return err
-		}
-		out = append(out, RegisteredModel{Model: m, Versions: vs})
 	}
 	writeJSON(w, http.StatusOK, ModelList{Models: out})
 	return nil

@@ -37,7 +37,7 @@ func TestExperiments_EditorRunLogsAndRegistersThenAliasMoves(t *testing.T) {
 	ts.must(200, "GET", "/api/experiments/steps?id="+list2(t, ts)[0].ID(), nil, &steps)
 
 	var models struct {
-		Models []RegisteredModel `json:"models"`
+		Models []history.RegisteredModel `json:"models"`
 	}
 	ts.must(200, "GET", "/api/models", nil, &models)
 	if len(models.Models) != 1 || models.Models[0].Name != "taxi-duration" || len(models.Models[0].Versions) != 2 {

@@ -148,30 +148,10 @@ func (ts *testServer) dial(headers http.Header) *websocket.Conn {
 	return conn
 }
 
-// wsMsg is a websocket message as a client decodes it.
-type wsMsg struct {
-	Type       string   `json:"type"`
-	Time       string   `json:"time"`
-	RunID      string   `json:"run_id"`
-	Pipeline   string   `json:"pipeline"`
-	Block      string   `json:"block"`
-	Blocks     []string `json:"blocks"`
-	Status     string   `json:"status"`
-	Line       string   `json:"line"`
-	Rows       int      `json:"rows"`
-	Cols       int      `json:"cols"`
-	DurationMS *int64   `json:"duration_ms"`
-	Error      *Problem `json:"error"`
-	Path       string   `json:"path"`
-	Version    *string  `json:"version"`
-	Source     string   `json:"source"`
-	Project    string   `json:"project"`
-}
-
-func readMsg(t testing.TB, conn *websocket.Conn) wsMsg {
+func readMsg(t testing.TB, conn *websocket.Conn) WSMessage {
 	t.Helper()
 	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
-	var m wsMsg
+	var m WSMessage
 	if err := conn.ReadJSON(&m); err != nil {
 		t.Fatalf("read websocket: %v", err)
 	}
@@ -182,9 +162,9 @@ func readMsg(t testing.TB, conn *websocket.Conn) wsMsg {
 }
 
 // until reads messages until one satisfies ok, returning all read.
-func until(t testing.TB, conn *websocket.Conn, ok func(wsMsg) bool) []wsMsg {
+func until(t testing.TB, conn *websocket.Conn, ok func(WSMessage) bool) []WSMessage {
 	t.Helper()
-	var got []wsMsg
+	var got []WSMessage
 	for {
 		m := readMsg(t, conn)
 		got = append(got, m)

@@ -18,16 +18,16 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 		RunID string `json:"run_id"`
 	}
 	ts.must(202, "POST", "/api/pipelines/data_preparation/runs", map[string]any{"mode": "with_upstream", "block": "prepare"}, &started)
-	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
+	msgs := until(t, conn, func(m WSMessage) bool { return m.Type == "run_finished" })
 	var order []string
-	var prepare wsMsg
+	var prepare WSMessage
 	sawLog := false
 	for _, m := range msgs {
 		if m.RunID != started.RunID || m.Pipeline != "data_preparation" {
 			t.Fatalf("message of another run: %+v", m)
 		}
 		order = append(order, m.Type+":"+m.Block)
-		if m.Type == "block_log" && m.Line != "" {
+		if m.Type == "block_log" && m.Line != nil && *m.Line != "" {
 			sawLog = true
 		}
 		if m.Type == "block_finished" && m.Block == "prepare" {
@@ -44,14 +44,14 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 	if msgs[1].Type != "run_started" || len(msgs[1].Blocks) != 2 {
 		t.Fatalf("second = %+v", msgs[1])
 	}
-	if prepare.Status != "succeeded" || prepare.Rows == 0 || prepare.Cols == 0 || prepare.DurationMS == nil || !sawLog {
+	if prepare.Status != "succeeded" || prepare.Rows == nil || *prepare.Rows == 0 || prepare.Cols == nil || *prepare.Cols == 0 || prepare.DurationMS == nil || !sawLog {
 		t.Fatalf("prepare finished = %+v (log seen %v), order %v", prepare, sawLog, order)
 	}
 
 	// the output: a server-side page with schema and typed cells
 	var pg FramePage
 	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/output?offset=5&limit=3", nil, &pg)
-	if pg.Rows != prepare.Rows || pg.Offset != 5 || len(pg.Data) != 3 || len(pg.Schema) != prepare.Cols || len(pg.Data[0]) != prepare.Cols {
+	if pg.Rows != *prepare.Rows || pg.Offset != 5 || len(pg.Data) != 3 || len(pg.Schema) != *prepare.Cols || len(pg.Data[0]) != *prepare.Cols {
 		t.Fatalf("page = rows %d offset %d data %d schema %d", pg.Rows, pg.Offset, len(pg.Data), len(pg.Schema))
 	}
 	for j, f := range pg.Schema {
@@ -78,7 +78,7 @@ func TestRuns_PipelineStreamsEventsThenOutputAndCharts(t *testing.T) {
 	var cd ChartData
 	ts.must(200, "GET", "/api/pipelines/data_preparation/blocks/prepare/charts/durations", nil, &cd)
 	series := cd.Option["series"].([]any)[0].(map[string]any)
-	if series["type"] != "bar" || len(series["data"].([]any)) != 60 || cd.Rows != prepare.Rows {
+	if series["type"] != "bar" || len(series["data"].([]any)) != 60 || cd.Rows != *prepare.Rows {
 		t.Fatalf("histogram option: type %v, %d bins, rows %d", series["type"], len(series["data"].([]any)), cd.Rows)
 	}
 	raw, _ := json.Marshal(cd.Option)
@@ -154,8 +154,8 @@ func TestRuns_FailingBlockReportsLineAndServerKeepsServing(t *testing.T) {
 
 	conn := ts.dial(nil)
 	ts.must(202, "POST", "/api/pipelines/broken/runs", map[string]any{"mode": "block", "block": "boom"}, nil)
-	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
-	var fin *wsMsg
+	msgs := until(t, conn, func(m WSMessage) bool { return m.Type == "run_finished" })
+	var fin *WSMessage
 	for i := range msgs {
 		if msgs[i].Type == "block_finished" {
 			fin = &msgs[i]
@@ -197,7 +197,7 @@ func TestRuns_CancelStopsAnInfiniteLoop(t *testing.T) {
 		RunID string `json:"run_id"`
 	}
 	ts.must(202, "POST", "/api/pipelines/slow/runs", map[string]any{"mode": "pipeline"}, &started)
-	until(t, conn, func(m wsMsg) bool { return m.Type == "block_started" })
+	until(t, conn, func(m WSMessage) bool { return m.Type == "block_started" })
 	var e errBody
 	var second struct {
 		RunID string `json:"run_id"`
@@ -207,7 +207,7 @@ func TestRuns_CancelStopsAnInfiniteLoop(t *testing.T) {
 	ts.must(202, "POST", "/api/runs/"+second.RunID+"/cancel", nil, nil)
 	begin := time.Now()
 	ts.must(202, "POST", "/api/runs/"+started.RunID+"/cancel", nil, nil)
-	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" && m.RunID == started.RunID })
+	msgs := until(t, conn, func(m WSMessage) bool { return m.Type == "run_finished" && m.RunID == started.RunID })
 	if last := msgs[len(msgs)-1]; last.Status != "cancelled" {
 		t.Fatalf("run status = %s", last.Status)
 	}
@@ -243,7 +243,7 @@ func TestRuns_NonFrameOutputIsJSON(t *testing.T) {
 	ts.must(200, "PUT", "/api/files/data_loaders/score.go", map[string]string{"content": src, "version": f.Version}, nil)
 	conn := ts.dial(nil)
 	ts.must(202, "POST", "/api/pipelines/metrics/runs", nil, nil) // empty body: the whole pipeline
-	if m := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" }); m[len(m)-1].Status != "succeeded" {
+	if m := until(t, conn, func(m WSMessage) bool { return m.Type == "run_finished" }); m[len(m)-1].Status != "succeeded" {
 		t.Fatalf("run: %+v", m)
 	}
 	var out struct {

@@ -71,7 +71,7 @@ func TestRuns_SQLBlock_OutputSchemaAndErrorPosition(t *testing.T) {
 
 	conn := ts.dial(nil)
 	ts.must(202, "POST", "/api/pipelines/data_preparation/runs", map[string]any{"mode": "with_upstream", "block": "long_trips"}, nil)
-	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
+	msgs := until(t, conn, func(m WSMessage) bool { return m.Type == "run_finished" })
 	if last := msgs[len(msgs)-1]; last.Status != "succeeded" {
 		t.Fatalf("run %s: %+v", last.Status, msgs)
 	}
@@ -90,8 +90,8 @@ func TestRuns_SQLBlock_OutputSchemaAndErrorPosition(t *testing.T) {
 
 	ts.must(200, "PUT", "/api/files/transformers/long_trips.sql", map[string]string{"content": "SELECT trip_distance,\n  fare_amountt\nFROM ingest\n", "version": f.Version}, nil)
 	ts.must(202, "POST", "/api/pipelines/data_preparation/runs", map[string]any{"mode": "block", "block": "long_trips"}, nil)
-	msgs = until(t, conn, func(m wsMsg) bool { return m.Type == "run_finished" })
-	var fin *wsMsg
+	msgs = until(t, conn, func(m WSMessage) bool { return m.Type == "run_finished" })
+	var fin *WSMessage
 	for i := range msgs {
 		if msgs[i].Type == "block_finished" && msgs[i].Block == "long_trips" {
 			fin = &msgs[i]

@@ -21,7 +21,7 @@ func TestWatch_OutsideEditsAreBroadcast(t *testing.T) {
 	ts.must(200, "GET", "/api/files/transformers/prepare.go", nil, &f)
 	// os.WriteFile is not atomic: a poll may see the truncated file first,
 	// then the final content.
-	got := until(t, conn, func(m wsMsg) bool { return m.Type == "file_changed" && m.Version != nil && *m.Version == f.Version })
+	got := until(t, conn, func(m WSMessage) bool { return m.Type == "file_changed" && m.Version != nil && *m.Version == f.Version })
 	if m := got[len(got)-1]; m.Path != "transformers/prepare.go" || m.Source != "disk" {
 		t.Fatalf("file_changed = %+v", m)
 	}
@@ -30,7 +30,7 @@ func TestWatch_OutsideEditsAreBroadcast(t *testing.T) {
 	yml := filepath.Join(ts.dir, "pipelines", "data_preparation", "pipeline.yaml")
 	data, _ = os.ReadFile(yml)
 	os.WriteFile(yml, append(data, "# pulled\n"...), 0o644)
-	pc := until(t, conn, func(m wsMsg) bool { return m.Type == "pipeline_changed" })
+	pc := until(t, conn, func(m WSMessage) bool { return m.Type == "pipeline_changed" })
 	if last := pc[len(pc)-1]; last.Pipeline != "data_preparation" || last.Source != "disk" {
 		t.Fatalf("pipeline_changed = %+v", last)
 	}
@@ -39,14 +39,14 @@ func TestWatch_OutsideEditsAreBroadcast(t *testing.T) {
 	// write may announce the same version again, never another one
 	var saved FileContent
 	ts.must(200, "PUT", "/api/files/transformers/prepare.go", map[string]string{"content": "package prepare\n", "version": f.Version}, &saved)
-	msgs := until(t, conn, func(m wsMsg) bool { return m.Type == "file_changed" && m.Source == "api" })
+	msgs := until(t, conn, func(m WSMessage) bool { return m.Type == "file_changed" && m.Source == "api" })
 	if m := msgs[len(msgs)-1]; *m.Version != saved.Version {
 		t.Fatalf("own save = %+v, want version %s", m, saved.Version)
 	}
 	time.Sleep(150 * time.Millisecond)
 	for {
 		conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
-		var extra wsMsg
+		var extra WSMessage
 		if err := conn.ReadJSON(&extra); err != nil {
 			break
 		}

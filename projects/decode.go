@@ -2,9 +2,10 @@ package projects
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -137,11 +138,7 @@ func checkKeys(ps *problems, n *yaml.Node, t reflect.Type, where string) {
 			ft, ok := fields[k.Value]
 			if !ok {
 				if !inline {
-					known := make([]string, 0, len(fields))
-					for name := range fields {
-						known = append(known, name)
-					}
-					sort.Strings(known)
+					known := slices.Sorted(maps.Keys(fields))
 					in := ""
 					if where != "" {
 						in = " in " + where

@@ -3,7 +3,8 @@ package runtime
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -133,11 +134,7 @@ func bindNames(stmt string, vars map[string]any) (string, []any, error) {
 			if !ok {
 				v, known := vars[name]
 				if !known {
-					names := make([]string, 0, len(vars))
-					for n := range vars {
-						names = append(names, n)
-					}
-					sort.Strings(names)
+					names := slices.Sorted(maps.Keys(vars))
 					return "", nil, fmt.Errorf("%w $%s (variables: %s)", duck.ErrVariable, name, strings.Join(names, ", "))
 				}
 				args = append(args, v)

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/golemlabs/golem/internal/filetest"
+	"github.com/golemlabs/golem/runtime/history"
 )
 
 // trackingProject is a one-block project whose block logs what the tracking API offers.
@@ -39,15 +42,7 @@ func Run(ctx *blocks.Context) (int, error) {
 }
 `,
 	}
-	for rel, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	filetest.WriteAll(t, dir, files)
 	return dir
 }
 
@@ -137,21 +132,7 @@ func TestExperiments_BlockLogsParamsMetricsArtifactsModel(t *testing.T) {
 		t.Fatalf("table: %v\n%s", err, table)
 	}
 	// The registry: versions with lineage, an alias set, moved and removed.
-	var models []struct {
-		Name     string         `json:"name"`
-		Aliases  map[string]int `json:"aliases"`
-		Versions []struct {
-			Version  int               `json:"version"`
-			RunID    string            `json:"run_id"`
-			Pipeline string            `json:"pipeline"`
-			Block    string            `json:"block"`
-			CodeHash string            `json:"code_hash"`
-			Vars     map[string]string `json:"vars"`
-			Metrics  map[string]float64
-			Params   map[string]any
-			Aliases  []string `json:"aliases"`
-		} `json:"versions"`
-	}
+	var models []history.RegisteredModel
 	modelsJSON := func() {
 		stdout, stderr, err := golem(t, "models", dir, "--json")
 		if err != nil {
@@ -167,7 +148,7 @@ func TestExperiments_BlockLogsParamsMetricsArtifactsModel(t *testing.T) {
 	}
 	v2 := models[0].Versions[0]
 	if v2.Version != 2 || v2.RunID != e.RunID || v2.Pipeline != "p" || v2.Block != "log" || len(v2.CodeHash) != 64 ||
-		v2.Vars["n"] != "4" || v2.Metrics["rmse"] != 4.5 || v2.Params["solver"] != "cg" {
+		v2.Vars["n"] != "4" || v2.Metrics["rmse"] != 4.5 || string(v2.Params["solver"]) != `"cg"` {
 		t.Fatalf("version 2 lineage %+v", v2)
 	}
 	for _, args := range [][]string{{"alias", "demo", "1", "champion"}, {"alias", "demo", "2", "challenger"}, {"alias", "demo", "2", "champion"}, {"unalias", "demo", "challenger"}} {

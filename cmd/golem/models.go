@@ -19,12 +19,6 @@ const modelsUsage = `Usage:
   golem models DIR unalias NAME ALIAS             remove an alias
   golem models DIR tag NAME[/VERSION] KEY VALUE   set a tag on a model or a version (an empty VALUE removes it)`
 
-// modelJSON is a registered model as golem models --json prints it.
-type modelJSON struct {
-	*history.Model
-	Versions []*history.Version `json:"versions"`
-}
-
 // runModels lists the model registry, or moves an alias or a tag.
 func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("golem models", flag.ContinueOnError)
@@ -53,17 +47,9 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(pos) > 1 {
 		return modelsChange(ctx, h, pos[1:], stdout, fs.Usage)
 	}
-	models, err := h.Models(ctx)
+	out, err := h.Registry(ctx)
 	if err != nil {
 		return err
-	}
-	out := make([]modelJSON, 0, len(models))
-	for _, m := range models {
-		vs, err := h.Versions(ctx, m.Name)
-		if err != nil {
-			return err
-		}
-		out = append(out, modelJSON{Model: m, Versions: vs})
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

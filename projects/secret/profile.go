@@ -2,7 +2,8 @@ package secret
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/golemlabs/golem/projects"
@@ -17,11 +18,7 @@ func Profile(dir, name, typ string) (*projects.Connection, error) {
 	}
 	c, ok := conns[name]
 	if !ok {
-		names := make([]string, 0, len(conns))
-		for n := range conns {
-			names = append(names, n)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(conns))
 		known := "the project defines none"
 		if len(names) > 0 {
 			known = "defined: " + strings.Join(names, ", ")

@@ -164,6 +164,30 @@ func (s *Store) Models(ctx context.Context) ([]*Model, error) {
 	return out, err
 }
 
+// RegisteredModel is a registered model with its versions, newest first: what golem models
+// --json prints and the editor's GET /api/models answers.
+type RegisteredModel struct {
+	*Model
+	Versions []*Version `json:"versions"`
+}
+
+// Registry returns every registered model with its versions.
+func (s *Store) Registry(ctx context.Context) ([]RegisteredModel, error) {
+	models, err := s.Models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RegisteredModel, 0, len(models))
+	for _, m := range models {
+		vs, err := s.Versions(ctx, m.Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, RegisteredModel{Model: m, Versions: vs})
+	}
+	return out, nil
+}
+
 // Versions returns the versions of model name, newest first, with the aliases pointing at each.
 func (s *Store) Versions(ctx context.Context, name string) ([]*Version, error) {
 	var out []*Version

@@ -410,7 +410,10 @@ export interface Project {
   problems: Problem[]
 }
 
-/** RegisteredModel is a registered model as GET /api/models shows it: with its versions, newest first. */
+/**
+ * RegisteredModel is a registered model with its versions, newest first: what golem models
+ * --json prints and the editor's GET /api/models answers.
+ */
 export interface RegisteredModel {
   name: string
   /** the highest version number */
