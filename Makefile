@@ -47,9 +47,10 @@ test-go:
 	$(GO) run ./internal/testreport -go $(GO) -count=1 -timeout 20m ./...
 	$(GO) test -race -count=1 -timeout 20m ./runtime/... ./editor/
 
-# test-frontend: the frontend unit tests (vitest)
+# test-frontend: the frontend's type check (tsc: the pages against the API types generated from Go)
+# and unit tests (vitest)
 test-frontend:
-	@if [ -f package.json ]; then npm ci --no-audit --no-fund && npm test; fi
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund && npm run typecheck && npm test; fi
 
 # e2e: browser tests with playwright-core in Debian's chromium against the built binary
 e2e: build
