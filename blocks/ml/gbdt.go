@@ -40,8 +40,10 @@ type GBDTParams struct {
 	Gamma          float64 `json:"gamma"`               // minimum gain of a split
 	// EarlyStoppingRounds > 0 holds out ValidationFraction of the training
 	// rows (chosen by Seed) and stops when their loss has not improved for
-	// this many rounds, keeping the best round. 0 trains on every row and
-	// keeps every round. The validation set given to Fit is never used for it.
+	// this many rounds, keeping the best round; with an early-stopping set
+	// given to FitStop, that set's loss decides instead and every training
+	// row is fitted. 0 trains on every row and keeps every round. The
+	// validation set given to Fit is never used for it.
 	EarlyStoppingRounds int     `json:"early_stopping_rounds"`
 	ValidationFraction  float64 `json:"validation_fraction,omitempty"` // default 0.1
 	Subsample           float64 `json:"subsample"`                     // fraction of rows per round; 0 or 1 = all
@@ -194,7 +196,7 @@ type GBDT struct {
 	// Metric names the per-round losses: rmse, logloss or mlogloss.
 	Metric    string    `json:"metric"`
 	TrainLoss []float64 `json:"train_loss"`          // per round, on the rows trained on
-	StopLoss  []float64 `json:"stop_loss,omitempty"` // per round, on the held-out training rows (early stopping)
+	StopLoss  []float64 `json:"stop_loss,omitempty"` // per round, on the early-stopping rows (held out of training, or the set given to FitStop)
 	ValLoss   []float64 `json:"val_loss,omitempty"`  // per round, on the validation set given to Fit (only scored)
 	// FitDuration is how long Fit took; run metadata, not saved in model files.
 	FitDuration time.Duration `json:"-"`
@@ -251,8 +253,20 @@ func checkLabels(p GBDTParams, y []float64, what string) (int, error) {
 // Fit trains on X, y. Xval and yval (both nil to skip) are a validation set
 // that is only scored: its loss is recorded per round in ValLoss and has no
 // influence on the model. Early stopping holds out part of the training rows
-// instead (see GBDTParams.EarlyStoppingRounds).
+// instead (see GBDTParams.EarlyStoppingRounds); FitStop names the
+// early-stopping set explicitly.
 func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
+	return m.FitStop(X, y, nil, nil, Xval, yval)
+}
+
+// FitStop is Fit with an explicit early-stopping set, as XGBoost's eval_set
+// and LightGBM's valid_sets: boosting stops when the loss on Xstop, ystop has
+// not improved for EarlyStoppingRounds rounds and keeps the best round, and
+// every training row is fitted (ValidationFraction is not used). Xstop and
+// ystop both nil hold out ValidationFraction of the training rows instead,
+// as Fit does. A stopping set needs EarlyStoppingRounds > 0. Xval, yval are
+// only scored, as in Fit.
+func (m *GBDT) FitStop(X *CSR, y []float64, Xstop *CSR, ystop []float64, Xval *CSR, yval []float64) error {
 	p := m.Params.withDefaults()
 	if err := checkXY(X, y); err != nil {
 		return err
@@ -260,32 +274,22 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 	if err := p.validate(X.Cols); err != nil {
 		return err
 	}
-	hasVal := Xval != nil || yval != nil
-	if hasVal {
-		if Xval == nil || len(yval) == 0 || Xval.Rows == 0 {
-			return fmt.Errorf("fit: validation set needs both rows of X and y: %w", ErrEmpty)
-		}
-		if err := Xval.Validate(); err != nil {
-			return fmt.Errorf("fit: validation X: %w", err)
-		}
-		if Xval.Rows != len(yval) {
-			return fmt.Errorf("fit: validation X has %d rows, y has %d: %w", Xval.Rows, len(yval), ErrShape)
-		}
-		if Xval.Cols != X.Cols {
-			return fmt.Errorf("fit: validation X has %d features, X has %d: %w", Xval.Cols, X.Cols, ErrShape)
-		}
-		if err := checkTarget(yval); err != nil {
-			return fmt.Errorf("fit: validation %w", err)
-		}
-	}
 	nclass, err := checkLabels(p, y, "y")
 	if err != nil {
 		return err
 	}
-	if hasVal && p.Objective != ObjectiveSquaredError {
-		q := p
-		q.NumClass = nclass
-		if _, err := checkLabels(q, yval, "validation y"); err != nil {
+	hasStop := Xstop != nil || ystop != nil
+	if hasStop {
+		if p.EarlyStoppingRounds == 0 {
+			return fmt.Errorf("fit: an early-stopping set needs early_stopping_rounds > 0: %w", ErrParam)
+		}
+		if err := checkSet(p, nclass, "early-stopping", X, Xstop, ystop); err != nil {
+			return err
+		}
+	}
+	hasVal := Xval != nil || yval != nil
+	if hasVal {
+		if err := checkSet(p, nclass, "validation", X, Xval, yval); err != nil {
 			return err
 		}
 	}
@@ -303,9 +307,9 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 	if err != nil {
 		return fmt.Errorf("fit: %w", err)
 	}
-	// Rows held out for early stopping.
+	// Rows held out for early stopping when no stopping set is given.
 	var train, held []int32
-	if p.EarlyStoppingRounds > 0 {
+	if p.EarlyStoppingRounds > 0 && !hasStop {
 		rng := rand.New(rand.NewPCG(uint64(p.Seed), 0x9e3779b97f4a7c15))
 		for i := 0; i < n; i++ {
 			if rng.Float64() < p.ValidationFraction {
@@ -369,9 +373,18 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 		return s
 	}
 	score := newScores(n)
-	var vscore []float64
+	// The rows scored each round: those early stopping watches (held-out
+	// training rows, which share the training scores, or the explicit set)
+	// and the validation set.
+	var stop, val *scoredSet
+	switch {
+	case held != nil:
+		stop = &scoredSet{X: X, y: y, rows: held, score: score}
+	case hasStop:
+		stop = &scoredSet{X: Xstop, y: ystop, score: newScores(Xstop.Rows)}
+	}
 	if hasVal {
-		vscore = newScores(Xval.Rows)
+		val = &scoredSet{X: Xval, y: yval, score: newScores(Xval.Rows)}
 	}
 	g := &grower{b: b, p: p, workers: workers, grad: make([]float64, n), hess: make([]float64, n),
 		featOK: make([]bool, X.Cols), rows: make([]int32, 0, len(train)), tmp: make([]int32, len(train))}
@@ -460,26 +473,25 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 				}
 				fr.addTree(t, X, out, score, K, k, workers)
 			}
-			if len(held) > 0 {
-				fr.addTree(t, X, held, score, K, k, workers)
-			}
-			if hasVal {
-				fr.addTree(t, Xval, nil, vscore, K, k, workers)
+			for _, set := range []*scoredSet{stop, val} {
+				if set != nil {
+					fr.addTree(t, set.X, set.rows, set.score, K, k, workers)
+				}
 			}
 		}
 		m.TrainLoss = append(m.TrainLoss, lossOf(p.Objective, K, y, score, train))
-		if hasVal {
-			m.ValLoss = append(m.ValLoss, lossOf(p.Objective, K, yval, vscore, nil))
+		if val != nil {
+			m.ValLoss = append(m.ValLoss, val.loss(p.Objective, K))
 		}
 		if m.OnRound != nil {
 			vl := math.NaN()
-			if hasVal {
+			if val != nil {
 				vl = m.ValLoss[len(m.ValLoss)-1]
 			}
 			m.OnRound(round, m.TrainLoss[len(m.TrainLoss)-1], vl)
 		}
-		if len(held) > 0 {
-			l := lossOf(p.Objective, K, y, score, held)
+		if stop != nil {
+			l := stop.loss(p.Objective, K)
 			m.StopLoss = append(m.StopLoss, l)
 			if l < bestStop {
 				bestStop, bestRound = l, round
@@ -490,12 +502,54 @@ func (m *GBDT) Fit(X *CSR, y []float64, Xval *CSR, yval []float64) error {
 		}
 	}
 	m.BestIteration = len(m.TrainLoss)
-	if len(held) > 0 && bestRound > 0 {
+	if stop != nil && bestRound > 0 {
 		m.BestIteration = bestRound
 		m.Trees = m.Trees[:bestRound*K]
 	}
 	m.FitDuration = time.Since(start)
 	return nil
+}
+
+// checkSet checks an early-stopping or validation set against the training
+// matrix X and the objective's labels (nclass classes).
+func checkSet(p GBDTParams, nclass int, what string, X, Xs *CSR, ys []float64) error {
+	if Xs == nil || len(ys) == 0 || Xs.Rows == 0 {
+		return fmt.Errorf("fit: %s set needs both rows of X and y: %w", what, ErrEmpty)
+	}
+	if err := Xs.Validate(); err != nil {
+		return fmt.Errorf("fit: %s X: %w", what, err)
+	}
+	if Xs.Rows != len(ys) {
+		return fmt.Errorf("fit: %s X has %d rows, y has %d: %w", what, Xs.Rows, len(ys), ErrShape)
+	}
+	if Xs.Cols != X.Cols {
+		return fmt.Errorf("fit: %s X has %d features, X has %d: %w", what, Xs.Cols, X.Cols, ErrShape)
+	}
+	if err := checkTarget(ys); err != nil {
+		return fmt.Errorf("fit: %s %w", what, err)
+	}
+	if p.Objective != ObjectiveSquaredError {
+		q := p
+		q.NumClass = nclass
+		if _, err := checkLabels(q, ys, what+" y"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scoredSet is a set of rows whose scores Fit keeps up to date each round to
+// measure their loss: the rows early stopping watches, or the validation set.
+type scoredSet struct {
+	X     *CSR
+	y     []float64
+	rows  []int32 // the rows of X and y in the set; nil = all
+	score []float64
+}
+
+// loss is the loss of the set's current scores.
+func (s *scoredSet) loss(objective string, K int) float64 {
+	return lossOf(objective, K, s.y, s.score, s.rows)
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

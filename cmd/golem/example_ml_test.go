@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/golemlabs/golem/blocks/frame"
@@ -294,5 +295,81 @@ func TestRun_TipClassifier_RealData(t *testing.T) {
 	// model and rank February's trips at least about as well.
 	if gb["train_auc"] <= lr["train_auc"] || gb["val_auc"] < lr["val_auc"]-0.02 || gb["val_log_loss"] > 0.34 {
 		t.Errorf("gbdt %v against logistic %v", gb, lr)
+	}
+}
+
+// TestRun_TrainGBDT_StopMonths_OnSample: the variable stop_months names the
+// months early stopping watches (train 2023-01, stop 2023-02, validate
+// 2023-03 on the sample data); a stop month that is also a training month or
+// the validation month, or stop months without early stopping, is an error
+// that names the variables.
+func TestRun_TrainGBDT_StopMonths_OnSample(t *testing.T) {
+	dir := example(t)
+	m := metrics(t, runJSON(t, dir, "train_gbdt", "rounds=40", "stop_months=2023-02", "validation=2023-03"))
+	if m["stop_rows"] < 2000 || !(m["stop_rmse"] > 0) || m["trees"] < 1 || m["trees"] != m["best_iteration"] {
+		t.Errorf("metrics with stop_months=2023-02: %v", m)
+	}
+	for _, tc := range []struct {
+		name string
+		vars []string
+		want string
+	}{
+		{"a training month", []string{"stop_months=2023-01"}, `variable stop_months = "2023-01": 2023-01 is also a training month (variable train`},
+		{"the validation month", []string{"stop_months=2023-02"}, `variable stop_months = "2023-02": 2023-02 is also the validation month`},
+		{"a range reaching the validation month", []string{"stop_months=2023-02..2023-03", "validation=2023-03"}, "2023-03 is also the validation month"},
+		{"without early stopping", []string{"stop_months=2023-03", "early_stopping_rounds=0"}, "early_stopping_rounds = 0"},
+		{"malformed", []string{"stop_months=2023-13"}, `variable stop_months: months "2023-13"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"run", dir, "train_gbdt"}
+			for _, v := range tc.vars {
+				args = append(args, "--var", v)
+			}
+			stdout, stderr, err := golem(t, args...)
+			if err == nil {
+				t.Fatalf("train_gbdt with %v succeeded", tc.vars)
+			}
+			if out := stdout + stderr + err.Error(); !strings.Contains(out, tc.want) {
+				t.Errorf("train_gbdt with %v: no %q in\n%s", tc.vars, tc.want, out)
+			}
+		})
+	}
+}
+
+// TestRun_TrainGBDT_StopMonths_RealData trains on the real trips of January
+// 2023, stops early on February's (stop_months) and validates on March's.
+// The metrics the run returns are checked against the saved model scored by
+// batch_inference on those months: stop_rmse is the model's RMSE on every
+// February trip, val_rmse its RMSE on March.
+func TestRun_TrainGBDT_StopMonths_RealData(t *testing.T) {
+	src, err := filepath.Abs("../../../shared/data/taxi/green")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Skipf("real data not found at %s: the stop_months test needs the NYC green-taxi files", src)
+	}
+	dir := example(t)
+	m := metrics(t, runJSON(t, dir, "train_gbdt", "source="+src, "train=2023-01", "stop_months=2023-02", "validation=2023-03"))
+	t.Logf("gbdt stopped on 2023-02: %v trees, train RMSE %.6f, stop RMSE %.6f, val RMSE (2023-03) %.6f, %v validation rows",
+		m["trees"], m["train_rmse"], m["stop_rmse"], m["val_rmse"], m["val_rows"])
+	// January and February trips of 1..60 minutes, as train_linear counts them.
+	if m["train_rows"] != 65946 || m["stop_rows"] != 62574 || m["val_rows"] < 50000 {
+		t.Errorf("rows: train %v (want 65946), stop %v (want 62574), validation %v", m["train_rows"], m["stop_rows"], m["val_rows"])
+	}
+	if m["trees"] < 1 || m["trees"] != m["best_iteration"] || m["trees"] >= 300 || m["val_rmse"] > 5.2 {
+		t.Errorf("%v trees (best iteration %v, at most 300 rounds), val RMSE %.4f", m["trees"], m["best_iteration"], m["val_rmse"])
+	}
+	for month, want := range map[string]float64{"2023-02": m["stop_rmse"], "2023-03": m["val_rmse"]} {
+		runJSON(t, dir, "batch_inference", "source="+src, "month="+month, "model=models/latest.json")
+		preds, err := frame.ReadParquet(filepath.Join(dir, "output", "predictions-"+month+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := preds.Col("predicted_duration").Sub(preds.Col("duration"))
+		rmse := math.Sqrt(d.Mul(d).Mean())
+		if math.Abs(rmse-want) > 1e-9 {
+			t.Errorf("the saved model scores RMSE %.9f on %s's %d trips; the run reported %.9f", rmse, month, preds.NumRows(), want)
+		}
 	}
 }
