@@ -100,22 +100,34 @@ func TestGBDT_StoppingSetErrors(t *testing.T) {
 	X, y := synthetic(500, 41)
 	Xs, ys := synthetic(100, 42)
 	narrow, _ := NewCSRFromDense([][]float64{{1}, {2}})
+	binary := make([]float64, len(y))
+	for i, v := range y {
+		if v > 5 {
+			binary[i] = 1
+		}
+	}
 	for _, tc := range []struct {
-		name   string
-		rounds int
-		Xs     *CSR
-		ys     []float64
-		want   error
+		name      string
+		objective string
+		rounds    int
+		Xs        *CSR
+		ys        []float64
+		want      error
 	}{
-		{"without early stopping", 0, Xs, ys, ErrParam},
-		{"no labels", 5, Xs, nil, ErrEmpty},
-		{"other features", 5, narrow, []float64{1, 2}, ErrShape},
-		{"rows and labels differ", 5, Xs, ys[:50], ErrShape},
-		{"NaN label", 5, Xs, append([]float64{math.NaN()}, ys[1:]...), ErrNotFinite},
+		{"without early stopping", "", 0, Xs, ys, ErrParam},
+		{"no labels", "", 5, Xs, nil, ErrEmpty},
+		{"other features", "", 5, narrow, []float64{1, 2}, ErrShape},
+		{"rows and labels differ", "", 5, Xs, ys[:50], ErrShape},
+		{"NaN label", "", 5, Xs, append([]float64{math.NaN()}, ys[1:]...), ErrNotFinite},
+		{"not a binary label", ObjectiveBinary, 5, Xs, ys, ErrParam},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := NewGBDT(GBDTParams{Rounds: 10, EarlyStoppingRounds: tc.rounds})
-			err := m.FitStop(X, y, tc.Xs, tc.ys, nil, nil)
+			m := NewGBDT(GBDTParams{Objective: tc.objective, Rounds: 10, EarlyStoppingRounds: tc.rounds})
+			train := y
+			if tc.objective == ObjectiveBinary {
+				train = binary
+			}
+			err := m.FitStop(X, train, tc.Xs, tc.ys, nil, nil)
 			if !errors.Is(err, tc.want) {
 				t.Errorf("err %v, want %v", err, tc.want)
 			}
