@@ -6,79 +6,12 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/golemlabs/golem/blocks/frame"
 )
-
-// toRecord hands a frame to Arrow. Numeric, timestamp and duration columns share the frame's
-// memory (the frame is immutable and outlives the record); strings and bools are packed.
-func toRecord(f *frame.Frame) (arrow.RecordBatch, error) {
-	rows := f.NumRows()
-	fields := make([]arrow.Field, f.NumCols())
-	cols := make([]arrow.Array, f.NumCols())
-	for i := range f.NumCols() {
-		s := f.ColAt(i)
-		var (
-			dt   arrow.DataType
-			bufs []*memory.Buffer
-		)
-		valid, nulls := validity(s)
-		switch s.Type() {
-		case frame.Int64:
-			dt, bufs = arrow.PrimitiveTypes.Int64, []*memory.Buffer{valid, bytesOf(s.Ints())}
-		case frame.Float64:
-			dt, bufs = arrow.PrimitiveTypes.Float64, []*memory.Buffer{valid, bytesOf(s.Floats())}
-		case frame.Timestamp:
-			dt, bufs = &arrow.TimestampType{Unit: arrow.Microsecond}, []*memory.Buffer{valid, bytesOf(s.Ints())}
-		case frame.Duration:
-			dt, bufs = &arrow.DurationType{Unit: arrow.Microsecond}, []*memory.Buffer{valid, bytesOf(s.Ints())}
-		case frame.Bool:
-			b := s.Bools()
-			packed := make([]byte, bitutil.BytesForBits(int64(rows)))
-			for j, v := range b {
-				if v {
-					bitutil.SetBit(packed, j)
-				}
-			}
-			dt, bufs = arrow.FixedWidthTypes.Boolean, []*memory.Buffer{valid, memory.NewBufferBytes(packed)}
-		case frame.String:
-			strs := s.Strings()
-			size := 0
-			for _, v := range strs {
-				size += len(v)
-			}
-			if size > math.MaxInt32 {
-				offsets, data := packStrings[int64](strs, size)
-				dt, bufs = arrow.BinaryTypes.LargeString, []*memory.Buffer{valid, bytesOf(offsets), memory.NewBufferBytes(data)}
-			} else {
-				offsets, data := packStrings[int32](strs, size)
-				dt, bufs = arrow.BinaryTypes.String, []*memory.Buffer{valid, bytesOf(offsets), memory.NewBufferBytes(data)}
-			}
-		default:
-			return nil, fmt.Errorf("column %q: type %s has no SQL type", s.Name(), s.Type())
-		}
-		fields[i] = arrow.Field{Name: s.Name(), Type: dt, Nullable: true}
-		cols[i] = array.MakeFromData(array.NewData(dt, rows, bufs, nil, nulls, 0))
-	}
-	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(rows)), nil
-}
-
-// packStrings lays strs out as Arrow's offsets and bytes (size: their total length).
-func packStrings[O int32 | int64](strs []string, size int) ([]O, []byte) {
-	offsets := make([]O, len(strs)+1)
-	data := make([]byte, 0, size)
-	for j, v := range strs {
-		data = append(data, v...)
-		offsets[j+1] = O(len(data))
-	}
-	return offsets, data
-}
 
 // sliceStrings appends n strings cut from one copy of a batch's bytes, which the values share:
 // Arrow's memory is freed with the batch.
@@ -88,31 +21,6 @@ func sliceStrings[O int32 | int64](dst []string, bytes []byte, off []O, n int) [
 		dst = append(dst, data[off[i]-off[0]:off[i+1]-off[0]])
 	}
 	return dst
-}
-
-// validity returns s's null bitmap (nil when it has no nulls) and its null count.
-func validity(s *frame.Series) (*memory.Buffer, int) {
-	v := s.Valid()
-	if v == nil {
-		return nil, 0
-	}
-	bm := make([]byte, bitutil.BytesForBits(int64(len(v))))
-	nulls := 0
-	for i, ok := range v {
-		if ok {
-			bitutil.SetBit(bm, i)
-		} else {
-			nulls++
-		}
-	}
-	return memory.NewBufferBytes(bm), nulls
-}
-
-func bytesOf[T int32 | int64 | float64](v []T) *memory.Buffer {
-	if len(v) == 0 {
-		return memory.NewBufferBytes(nil)
-	}
-	return memory.NewBufferBytes(unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*int(unsafe.Sizeof(v[0]))))
 }
 
 // column gathers one result column across record batches into a frame series.

@@ -4,7 +4,6 @@ package duck
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"go/token"
@@ -12,10 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/duckdb/duckdb-go/v2"
+	bindings "github.com/duckdb/duckdb-go-bindings"
 
 	"github.com/golemlabs/golem/blocks"
 	"github.com/golemlabs/golem/blocks/frame"
@@ -34,32 +32,24 @@ type Options struct {
 
 // DB is one embedded, in-memory DuckDB with the frames it may read as tables.
 type DB struct {
-	db     *sql.DB
-	conn   *sql.Conn
-	drv    *duckdb.Conn
-	ar     *duckdb.Arrow
+	db     bindings.Database
+	conn   bindings.Connection
 	tables map[string]*frame.Frame // by lower-case name
 	names  []string                // as given, in order
-	loaded map[string]bool
+	ids    map[string]int64        // golem_frame id of each table's view, by lower-case name
 }
 
 // Open starts a DuckDB with o's settings.
 func Open(ctx context.Context, o Options) (*DB, error) {
-	connector, err := duckdb.NewConnector("", nil)
-	if err != nil {
-		return nil, fmt.Errorf("start DuckDB: %w", err)
+	db := &DB{tables: map[string]*frame.Frame{}, ids: map[string]int64{}}
+	if bindings.Open(":memory:", &db.db) == bindings.StateError {
+		return nil, errors.New("start DuckDB: cannot open an in-memory database")
 	}
-	db := &DB{db: sql.OpenDB(connector), tables: map[string]*frame.Frame{}, loaded: map[string]bool{}}
-	db.db.SetMaxOpenConns(1)
-	if db.conn, err = db.db.Conn(ctx); err != nil {
-		db.db.Close()
-		return nil, fmt.Errorf("start DuckDB: %w", err)
+	if bindings.Connect(db.db, &db.conn) == bindings.StateError {
+		bindings.Close(&db.db)
+		return nil, errors.New("start DuckDB: cannot connect")
 	}
-	err = db.conn.Raw(func(c any) error {
-		db.drv = c.(*duckdb.Conn)
-		db.ar, err = duckdb.NewArrowFromConn(db.drv)
-		return err
-	})
+	err := registerScan(db.conn)
 	setup := []string{"SET enable_progress_bar = false", monthsMacro}
 	if o.Dir != "" {
 		setup = append(setup, "SET file_search_path = "+literal(o.Dir))
@@ -77,7 +67,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if err != nil {
 			break
 		}
-		_, err = db.conn.ExecContext(ctx, s)
+		_, err = db.exec(ctx, s, nil, false)
 	}
 	if err != nil {
 		db.Close()
@@ -100,20 +90,26 @@ func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + 
 
 // Close releases the database and everything it holds.
 func (db *DB) Close() error {
-	var err error
-	if db.conn != nil {
-		err = db.conn.Close()
+	for _, id := range db.ids {
+		dropScanFrame(id)
 	}
-	return errors.Join(err, db.db.Close())
+	bindings.Disconnect(&db.conn)
+	bindings.Close(&db.db)
+	return nil
 }
 
-// Add makes f readable as table name. It is loaded into DuckDB when a statement first names it.
+// Add makes f readable as table name: a view over golem_frame, which reads the frame in place
+// (no copy into DuckDB's storage), created before the next statement runs.
 func (db *DB) Add(name string, f *frame.Frame) {
 	key := strings.ToLower(name)
 	if _, ok := db.tables[key]; !ok {
 		db.names = append(db.names, name)
 	}
 	db.tables[key] = f
+	if id, ok := db.ids[key]; ok {
+		dropScanFrame(id)
+		delete(db.ids, key)
+	}
 }
 
 // Script is SQL text and the file it comes from (for positions in errors; "" for ctx.SQL).
@@ -131,166 +127,132 @@ func (db *DB) Run(ctx context.Context, s Script, vars map[string]any, args ...an
 	if len(stmts) == 0 {
 		return nil, db.at(s, Statement{Line: 1, Col: 1}, errors.New("no SQL statement"))
 	}
+	if err := db.views(ctx); err != nil {
+		return nil, db.at(s, stmts[0], err)
+	}
 	var out *frame.Frame
 	for i, st := range stmts {
-		if err := db.load(ctx, st.Text); err != nil {
-			return nil, db.at(s, st, err)
-		}
-		bound, err := db.bind(ctx, st.Text, vars, args)
+		f, err := db.exec(ctx, st.Text, &binding{vars: vars, args: args}, i == len(stmts)-1)
 		if err != nil {
 			return nil, db.at(s, st, err)
 		}
-		for {
-			if i < len(stmts)-1 {
-				_, err = db.conn.ExecContext(ctx, st.Text, bound...)
-			} else {
-				out, err = db.query(ctx, st.Text, bound)
-			}
-			// A table named only at run time (query_table($t)) is loaded when DuckDB misses it.
-			if name, ok := missingTable(err); ok && db.tables[name] != nil && !db.loaded[name] {
-				if err := db.loadTable(ctx, name); err != nil {
-					return nil, db.at(s, st, err)
-				}
-				continue
-			}
-			break
-		}
-		if err != nil {
-			return nil, db.at(s, st, err)
-		}
+		out = f
 	}
 	return out, nil
 }
 
-var missingTableRE = regexp.MustCompile(`Catalog Error: Table with name (.+?) does not exist!`)
-
-// missingTable returns the lower-case name of the table err says does not exist.
-func missingTable(err error) (string, bool) {
-	if err == nil {
-		return "", false
-	}
-	m := missingTableRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return "", false
-	}
-	return strings.ToLower(m[1]), true
-}
-
-// load copies into DuckDB the added frames stmt names that are not loaded yet. Each becomes a
-// temporary table: a view straight over its Arrow stream was tried and gives wrong rows — a
-// stream can be read once (a self-join saw 0 rows) and DuckDB pushes constant filters into the
-// scan, which the stream ignores (WHERE id = 2 kept every row); TestTablesScannedTwice. A name is
-// looked for as a word of the statement: DuckDB lists no table names for a statement with
-// parameters, and a false match only loads a table early.
-func (db *DB) load(ctx context.Context, stmt string) error {
+// views creates a temporary view over golem_frame for each added frame that has none yet.
+func (db *DB) views(ctx context.Context) error {
 	for _, n := range db.names {
 		key := strings.ToLower(n)
-		if db.loaded[key] || !mentions(stmt, n) {
+		if _, ok := db.ids[key]; ok {
 			continue
 		}
-		if err := db.loadTable(ctx, key); err != nil {
-			return err
+		id := addScanFrame(db.tables[key])
+		db.ids[key] = id
+		if _, err := db.exec(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM golem_frame(%d)", ident(n), id), nil, false); err != nil {
+			return fmt.Errorf("table %s: %w", n, err)
 		}
 	}
 	return nil
-}
-
-// loadTable copies the added frame named key (lower case) into a temporary table.
-func (db *DB) loadTable(ctx context.Context, key string) error {
-	n := key
-	for _, name := range db.names {
-		if strings.ToLower(name) == key {
-			n = name
-		}
-	}
-	f := db.tables[key]
-	rec, err := toRecord(f)
-	if err != nil {
-		return fmt.Errorf("table %s: %w", n, err)
-	}
-	rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
-	if err != nil {
-		return err
-	}
-	view := "__golem_arrow_" + key
-	release, err := db.ar.RegisterView(rr, view)
-	if err != nil {
-		rec.Release()
-		return fmt.Errorf("table %s: %w", n, err)
-	}
-	_, err = db.conn.ExecContext(ctx, fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT * FROM %s", ident(n), ident(view)))
-	_, _ = db.conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+ident(view))
-	release()
-	rec.Release()
-	if err != nil {
-		return fmt.Errorf("table %s: %w", n, err)
-	}
-	db.loaded[key] = true
-	return nil
-}
-
-// mentions reports whether name occurs in stmt as a whole word, ignoring case.
-func mentions(stmt, name string) bool {
-	lower, name := strings.ToLower(stmt), strings.ToLower(name)
-	for i := 0; ; {
-		j := strings.Index(lower[i:], name)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(name)
-		if (j == 0 || !isWord(lower[j-1])) && (end == len(lower) || !isWord(lower[end])) {
-			return true
-		}
-		i = j + 1
-	}
-}
-
-func isWord(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // ident quotes s as a SQL identifier.
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// bind returns the arguments stmt takes: each $name from vars (an unknown name is an error, not
-// a silent positional fallback) and each ? or $N from args.
-func (db *DB) bind(ctx context.Context, stmt string, vars map[string]any, args []any) ([]any, error) {
-	ps, err := db.drv.PrepareContext(ctx, stmt)
-	if err != nil {
-		return nil, err
-	}
-	defer ps.Close()
-	st := ps.(*duckdb.Stmt)
-	var out []any
+// binding is what a statement's parameters take: each $name from vars and each ? or $N from args.
+type binding struct {
+	vars map[string]any
+	args []any
+}
+
+// bind binds stmt's parameters; an unknown $name is an error, not a silent positional fallback.
+func (b *binding) bind(ps bindings.PreparedStatement) error {
+	np := int(bindings.NParams(ps))
 	pos := 0
-	for n := 1; n <= st.NumInput(); n++ {
-		name, err := st.ParamName(n)
-		if err != nil {
-			return nil, err
-		}
+	for n := 1; n <= np; n++ {
+		name := bindings.ParameterName(ps, bindings.IdxT(n))
+		var v any
 		if k, err := strconv.Atoi(name); err == nil || name == "" {
 			if name == "" {
 				k = pos + 1
 			}
 			pos++
-			if k < 1 || k > len(args) {
-				return nil, fmt.Errorf("%w: parameter %s: the statement takes %d positional argument(s), %d given", ErrVariable, orQ(name, n), st.NumInput(), len(args))
+			if b == nil || k < 1 || k > len(b.args) {
+				return fmt.Errorf("%w: parameter %s: the statement takes %d positional argument(s), %d given", ErrVariable, orQ(name, n), np, len(b.argsOrNil()))
 			}
-			if name == "" {
-				out = append(out, args[k-1])
-			} else {
-				out = append(out, sql.Named(name, args[k-1]))
+			v = b.args[k-1]
+		} else {
+			var ok bool
+			if b != nil {
+				v, ok = b.vars[name]
 			}
-			continue
+			if !ok {
+				return fmt.Errorf("%w $%s (variables: %s)", ErrVariable, name, listOr(sortedKeys(b.varsOrNil()), "none"))
+			}
 		}
-		v, ok := vars[name]
-		if !ok {
-			return nil, fmt.Errorf("%w $%s (variables: %s)", ErrVariable, name, listOr(sortedKeys(vars), "none"))
+		if err := bindValue(ps, bindings.IdxT(n), v); err != nil {
+			return fmt.Errorf("parameter %s: %w", orQ(name, n), err)
 		}
-		out = append(out, sql.Named(name, v))
 	}
-	return out, nil
+	return nil
+}
+
+func (b *binding) argsOrNil() []any {
+	if b == nil {
+		return nil
+	}
+	return b.args
+}
+
+func (b *binding) varsOrNil() map[string]any {
+	if b == nil {
+		return nil
+	}
+	return b.vars
+}
+
+// bindValue binds v, a Go value, to parameter n.
+func bindValue(ps bindings.PreparedStatement, n bindings.IdxT, v any) error {
+	var st bindings.State
+	switch v := v.(type) {
+	case nil:
+		st = bindings.BindNull(ps, n)
+	case string:
+		st = bindings.BindVarchar(ps, n, v)
+	case bool:
+		st = bindings.BindBoolean(ps, n, v)
+	case int:
+		st = bindings.BindInt64(ps, n, int64(v))
+	case int8:
+		st = bindings.BindInt64(ps, n, int64(v))
+	case int16:
+		st = bindings.BindInt64(ps, n, int64(v))
+	case int32:
+		st = bindings.BindInt64(ps, n, int64(v))
+	case int64:
+		st = bindings.BindInt64(ps, n, v)
+	case uint8:
+		st = bindings.BindInt64(ps, n, int64(v))
+	case uint16:
+		st = bindings.BindInt64(ps, n, int64(v))
+	case uint32:
+		st = bindings.BindInt64(ps, n, int64(v))
+	case float32:
+		st = bindings.BindDouble(ps, n, float64(v))
+	case float64:
+		st = bindings.BindDouble(ps, n, v)
+	case time.Time:
+		st = bindings.BindTimestamp(ps, n, bindings.NewTimestamp(v.UnixMicro()))
+	case []byte:
+		st = bindings.BindBlob(ps, n, v)
+	default:
+		return fmt.Errorf("%w: a %T cannot be a SQL value (use a string, number, bool, time.Time or []byte)", ErrType, v)
+	}
+	if st == bindings.StateError {
+		return fmt.Errorf("cannot bind %v", v)
+	}
+	return nil
 }
 
 func orQ(name string, n int) string {
@@ -316,36 +278,108 @@ func listOr(v []string, none string) string {
 	return strings.Join(v, ", ")
 }
 
-// query runs stmt and gathers its result into a frame.
-func (db *DB) query(ctx context.Context, stmt string, args []any) (*frame.Frame, error) {
-	rr, err := db.ar.QueryContext(ctx, stmt, args...)
-	if err != nil {
+// exec prepares, binds and runs one statement. With result, it streams the statement's rows into
+// a frame (DuckDB hands them over chunk by chunk, converted to Arrow and copied once); without,
+// it runs the statement to its end. Cancelling ctx interrupts DuckDB.
+func (db *DB) exec(ctx context.Context, stmt string, b *binding, result bool) (*frame.Frame, error) {
+	var ps bindings.PreparedStatement
+	defer bindings.DestroyPrepare(&ps)
+	if bindings.Prepare(db.conn, stmt, &ps) == bindings.StateError {
+		return nil, errors.New(bindings.PrepareError(ps))
+	}
+	if err := b.bind(ps); err != nil {
 		return nil, err
 	}
-	defer rr.Release()
-	schema := rr.Schema()
-	cols := make([]*column, schema.NumFields())
+	stop := context.AfterFunc(ctx, func() { bindings.Interrupt(db.conn) })
+	defer stop()
+	var pending bindings.PendingResult
+	defer bindings.DestroyPending(&pending)
+	pend := bindings.PendingPrepared
+	if result {
+		pend = bindings.PendingPreparedStreaming
+	}
+	if pend(ps, &pending) == bindings.StateError {
+		return nil, db.failed(ctx, bindings.PendingError(pending))
+	}
+	var res bindings.Result
+	defer bindings.DestroyResult(&res)
+	if bindings.ExecutePending(pending, &res) == bindings.StateError {
+		return nil, db.failed(ctx, bindings.ResultError(&res))
+	}
+	if !result {
+		return nil, nil
+	}
+	return db.collect(ctx, &res)
+}
+
+// failed is the error of a statement DuckDB gave up on: ctx's when it was interrupted.
+func (db *DB) failed(ctx context.Context, msg string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// collect gathers a result's rows into a frame.
+func (db *DB) collect(ctx context.Context, res *bindings.Result) (*frame.Frame, error) {
+	ncols := bindings.ColumnCount(res)
+	names := make([]string, ncols)
+	types := make([]bindings.LogicalType, ncols)
+	for i := range ncols {
+		names[i] = bindings.ColumnName(res, i)
+		types[i] = bindings.ColumnLogicalType(res, i)
+	}
+	opts := bindings.ResultGetArrowOptions(res)
+	defer bindings.DestroyArrowOptions(&opts)
+	schema, ed := bindings.NewArrowSchema(opts, types, names)
+	for i := range types {
+		bindings.DestroyLogicalType(&types[i])
+	}
+	if err := errorData(ed); err != nil {
+		return nil, err
+	}
+	cols := make([]*column, len(names))
 	for i, f := range schema.Fields() {
+		var err error
 		if cols[i], err = newColumn(f.Name, f.Type); err != nil {
 			return nil, err
 		}
 	}
-	for rr.Next() {
-		rec := rr.RecordBatch()
+	for {
+		chunk := bindings.FetchChunk(*res)
+		if chunk.Ptr == nil {
+			break
+		}
+		rec, ed := bindings.DataChunkToArrowArray(opts, schema, chunk)
+		bindings.DestroyDataChunk(&chunk)
+		if err := errorData(ed); err != nil {
+			return nil, err
+		}
 		for i, c := range cols {
 			if err := c.add(rec.Column(i)); err != nil {
+				rec.Release()
 				return nil, err
 			}
 		}
+		rec.Release()
 	}
-	if err := rr.Err(); err != nil {
-		return nil, err
+	if msg := bindings.ResultError(res); msg != "" {
+		return nil, db.failed(ctx, msg)
 	}
 	series := make([]*frame.Series, len(cols))
 	for i, c := range cols {
 		series[i] = c.series()
 	}
 	return frame.New(series...)
+}
+
+// errorData turns DuckDB's error data into an error (nil when it holds none) and frees it.
+func errorData(ed bindings.ErrorData) error {
+	defer bindings.DestroyErrorData(&ed)
+	if !bindings.ErrorDataHasError(ed) {
+		return nil
+	}
+	return errors.New(bindings.ErrorDataMessage(ed))
 }
 
 // linePos finds DuckDB's "LINE n:" marker and the caret under it.

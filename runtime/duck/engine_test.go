@@ -5,6 +5,7 @@ package duck
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -180,9 +181,9 @@ func TestCancelStopsAQuery(t *testing.T) {
 }
 
 // TestTablesScannedTwice: an upstream table gives the same rows however often a statement scans
-// it and whatever filter it takes. (A view straight over the Arrow stream gave 0 rows to a
-// self-join — a stream is read once — and ignored a constant filter pushed into the scan, so each
-// upstream is copied into a temporary table.)
+// it and whatever filter it takes. (A view straight over an Arrow stream gave 0 rows to a
+// self-join — a stream is read once — and ignored a constant filter pushed into the scan; the
+// golem_frame table function starts each scan at row 0 and leaves filters to DuckDB.)
 func TestTablesScannedTwice(t *testing.T) {
 	db := open(t)
 	db.Add("v", frame.MustNew(frame.NewInts("id", []int64{1, 2, 3})))
@@ -204,5 +205,60 @@ func TestTablesScannedTwice(t *testing.T) {
 		if got := out.Col("n").Ints()[0]; got != want {
 			t.Errorf("%s = %d, want %d", q, got, want)
 		}
+	}
+}
+
+// TestScanManyChunks reads a frame of several of DuckDB's 2,048-row vectors through golem_frame:
+// every row in order, nulls on both sides of a mask word, strings short enough to be inlined and
+// long ones, only the columns a query names, and a frame replaced under the same name.
+func TestScanManyChunks(t *testing.T) {
+	const n = 5000
+	ids := make([]int64, n)
+	vals := make([]float64, n)
+	strs := make([]string, n)
+	valid := make([]bool, n)
+	for i := range n {
+		ids[i] = int64(i)
+		vals[i] = float64(i) / 4
+		strs[i] = strings.Repeat("x", i%20) + fmt.Sprint(i)
+		valid[i] = i%7 != 0 && i != 63 && i != 64
+	}
+	in := frame.MustNew(frame.NewInts("id", ids), frame.NewFloats("v", vals).WithNulls(valid), frame.NewStrings("s", strs))
+	db := open(t)
+	db.Add("big", in)
+	out := run(t, db, "SELECT * FROM big", nil)
+	if got, want := out.String(), in.String(); got != want || out.NumRows() != n {
+		t.Fatalf("SELECT * changed the frame (%d rows):\n got %s\nwant %s", out.NumRows(), got, want)
+	}
+	for i := range n {
+		if out.Col("v").IsNull(i) != !valid[i] || out.Col("s").Strings()[i] != strs[i] || out.Col("id").Ints()[i] != int64(i) {
+			t.Fatalf("row %d: id %d v null %v s %q, want %d %v %q", i, out.Col("id").Ints()[i], out.Col("v").IsNull(i), out.Col("s").Strings()[i], i, !valid[i], strs[i])
+		}
+	}
+	agg := run(t, db, "SELECT count(v) AS c, sum(length(s)) AS l, max(id) AS m FROM big WHERE id >= 2048", nil)
+	wantC, wantL := int64(0), int64(0)
+	for i := 2048; i < n; i++ {
+		if valid[i] {
+			wantC++
+		}
+		wantL += int64(len(strs[i]))
+	}
+	if c, l, m := agg.Col("c").Ints()[0], agg.Col("l").Ints()[0], agg.Col("m").Ints()[0]; c != wantC || l != wantL || m != n-1 {
+		t.Errorf("count %d, length %d, max %d; want %d, %d, %d", c, l, m, wantC, wantL, n-1)
+	}
+	db.Add("big", frame.MustNew(frame.NewStrings("other", []string{"a", "b"})))
+	if got := run(t, db, "SELECT count(*) AS n, min(other) AS o FROM big", nil); got.Col("n").Ints()[0] != 2 || got.Col("o").Strings()[0] != "a" {
+		t.Errorf("replaced frame read as %s", got)
+	}
+}
+
+// TestScanRejectsInvalidText: DuckDB's text must be UTF-8; a frame string that is not fails the
+// statement naming the column and row instead of reaching DuckDB.
+func TestScanRejectsInvalidText(t *testing.T) {
+	db := open(t)
+	db.Add("t", frame.MustNew(frame.NewStrings("name", []string{"ok", "bad\xff"})))
+	_, err := db.Run(context.Background(), Script{File: "q.sql", Text: "SELECT * FROM t"}, nil)
+	if err == nil || !strings.Contains(err.Error(), `column "name" row 1`) || !strings.HasPrefix(err.Error(), "q.sql:1:") {
+		t.Fatalf("err = %v", err)
 	}
 }
