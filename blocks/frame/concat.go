@@ -1,6 +1,10 @@
 package frame
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
+)
 
 // Concat stacks frames vertically. Columns are matched by name, in the order
 // they first appear; a column missing from a frame is null there, and types
@@ -29,7 +33,7 @@ func Concat(frames ...*Frame) (*Frame, error) {
 			t = sb.typeOf(name)
 		}
 		dst := alloc(name, t, total)
-		valid := makeSlice[bool](total)
+		valid := hugeslice.Make[bool](total)
 		off := 0
 		for _, f := range frames {
 			if f == nil {

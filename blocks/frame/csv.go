@@ -16,6 +16,8 @@ import (
 	"unsafe"
 
 	"github.com/golemlabs/golem/internal/atomicfile"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // CSVOptions configures ReadCSVWith. The zero value reads as ReadCSV does.
@@ -342,7 +344,7 @@ var inferOrder = []Type{Int64, Float64, Bool, Timestamp, String}
 // first inferRows rows, when set; a later failure is then an error).
 func (c *csvColumn) parse(t Type, forced bool) (*Series, error) {
 	n := len(c.spans)
-	valid := makeSlice[bool](n)
+	valid := hugeslice.Make[bool](n)
 	for i := range valid {
 		valid[i] = !c.isNull(c.text(i))
 	}

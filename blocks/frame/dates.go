@@ -3,6 +3,8 @@ package frame
 import (
 	"math"
 	"time"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // DateFromParts builds timestamps (midnight) from year, month and day columns
@@ -45,8 +47,8 @@ func DateFromParts(year, month, day *Series) *Series {
 		}
 		return int64(f), true
 	}
-	out := makeSlice[int64](n)
-	valid := makeSlice[bool](n)
+	out := hugeslice.Make[int64](n)
+	valid := hugeslice.Make[bool](n)
 	for i := range out {
 		y, ok1 := get(year, i)
 		m, ok2 := get(month, i)
@@ -72,8 +74,8 @@ func (s *Series) ParseTime(layout string) *Series {
 	if s.typ != String {
 		s.typeFail("ParseTime", "string")
 	}
-	out := makeSlice[int64](s.n)
-	valid := makeSlice[bool](s.n)
+	out := hugeslice.Make[int64](s.n)
+	valid := hugeslice.Make[bool](s.n)
 	for i, v := range s.strs {
 		if s.IsNull(i) {
 			continue
@@ -92,7 +94,7 @@ func (s *Series) FormatTime(layout string) *Series {
 	if s.typ != Timestamp {
 		s.typeFail("FormatTime", "timestamp")
 	}
-	out := makeSlice[string](s.n)
+	out := hugeslice.Make[string](s.n)
 	for i, v := range s.ints {
 		if !s.IsNull(i) {
 			out[i] = microsToTime(v).Format(layout)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // Frame is an ordered set of equally long, uniquely named Series. Frames are
@@ -218,7 +220,7 @@ func maskIndex(mask *Series) []int {
 			count++
 		}
 	}
-	idx := makeSlice[int](count)[:0]
+	idx := hugeslice.Make[int](count)[:0]
 	if mask.valid == nil {
 		for i, b := range mask.bools {
 			if b {

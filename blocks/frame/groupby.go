@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // Groups is a frame split into groups by key columns; aggregate it with Agg.
@@ -111,7 +113,7 @@ func Std(col string) Agg { return Agg{kind: "std", col: col} }
 //	f = f.With("Age", f.Col("Age").FillNull(med))
 func (g *Groups) Transform(a Agg) *Series {
 	s := g.aggregateOne(a)
-	idx := makeSlice[int](len(g.codes))
+	idx := hugeslice.Make[int](len(g.codes))
 	for i, c := range g.codes {
 		idx[i] = int(c)
 	}

@@ -1,5 +1,7 @@
 package frame
 
+import "github.com/golemlabs/golem/internal/hugeslice"
+
 // JoinOptions configures JoinWith.
 type JoinOptions struct {
 	// How is "inner" (the default), "left" or "outer".
@@ -224,8 +226,8 @@ func joinIndex(lkeys, rkeys []*Series, nl, nr int, how string) (li, ri []int) {
 	if how == "outer" {
 		matched = make([]bool, ng)
 	}
-	li = makeSlice[int](total)[:0]
-	ri = makeSlice[int](total)[:0]
+	li = hugeslice.Make[int](total)[:0]
+	ri = hugeslice.Make[int](total)[:0]
 	for i := 0; i < nl; i++ {
 		m := 0
 		var c int32
@@ -268,8 +270,8 @@ func (s *Series) takeOrNull(idx []int) *Series {
 	if !missing {
 		return s.take(idx)
 	}
-	safe := makeSlice[int](len(idx))
-	valid := makeSlice[bool](len(idx))
+	safe := hugeslice.Make[int](len(idx))
+	valid := hugeslice.Make[bool](len(idx))
 	for k, i := range idx {
 		if i >= 0 {
 			safe[k], valid[k] = i, s.valid == nil || s.valid[i]

@@ -1,6 +1,10 @@
 package frame
 
-import "math"
+import (
+	"math"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
+)
 
 // mapFloat applies fn to every value of a numeric series (int64 or float64)
 // and returns float64; a NaN result is null (the log of a negative number,
@@ -10,7 +14,7 @@ func (s *Series) mapFloat(op string, fn func(float64) float64) *Series {
 		s.typeFail(op, "numeric")
 	}
 	src := s.rawFloats()
-	out := makeSlice[float64](s.n)
+	out := hugeslice.Make[float64](s.n)
 	var valid []bool
 	for i, x := range src {
 		y := fn(x)
@@ -63,7 +67,7 @@ func (s *Series) Clip(lo, hi float64) *Series {
 		if !math.IsInf(hi, 0) {
 			h = int64(hi)
 		}
-		out := makeSlice[int64](s.n)
+		out := hugeslice.Make[int64](s.n)
 		for i, x := range s.ints {
 			out[i] = min(max(x, l), h)
 		}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 	"unsafe"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // mergeValid returns the combined null mask of a and b (nil when neither has nulls).
@@ -17,7 +19,7 @@ func mergeValid(a, b []bool) []bool {
 	case b == nil:
 		return a
 	}
-	out := makeSlice[bool](len(a))
+	out := hugeslice.Make[bool](len(a))
 	for i := range out {
 		out[i] = a[i] && b[i]
 	}
@@ -43,7 +45,7 @@ const (
 var opNames = [...]string{"Add", "Sub", "Mul", "Div"}
 
 func intArith(op int, a, b []int64) []int64 {
-	out := makeSlice[int64](len(a))
+	out := hugeslice.Make[int64](len(a))
 	b = b[:len(a)]
 	switch op {
 	case opAdd:
@@ -63,7 +65,7 @@ func intArith(op int, a, b []int64) []int64 {
 }
 
 func floatArith(op int, a, b []float64) []float64 {
-	out := makeSlice[float64](len(a))
+	out := hugeslice.Make[float64](len(a))
 	b = b[:len(a)]
 	switch op {
 	case opAdd:
@@ -92,7 +94,7 @@ func (s *Series) rawFloats() []float64 {
 	case Float64:
 		return s.floats
 	case Int64, Timestamp, Duration:
-		out := makeSlice[float64](s.n)
+		out := hugeslice.Make[float64](s.n)
 		for i, v := range s.ints {
 			out[i] = float64(v)
 		}
@@ -149,7 +151,7 @@ func (s *Series) scalar(op int, v float64) *Series {
 	case Int64:
 		if op != opDiv && v == math.Trunc(v) && math.Abs(v) < 1<<53 {
 			k := int64(v)
-			out := makeSlice[int64](s.n)
+			out := hugeslice.Make[int64](s.n)
 			switch op {
 			case opAdd:
 				for i, x := range s.ints {
@@ -172,7 +174,7 @@ func (s *Series) scalar(op int, v float64) *Series {
 	case Duration:
 		if op == opMul || op == opDiv {
 			f := floatScalar(op, s.rawFloats(), v, false)
-			out := makeSlice[int64](s.n)
+			out := hugeslice.Make[int64](s.n)
 			for i, x := range f {
 				out[i] = int64(math.Round(x))
 			}
@@ -186,7 +188,7 @@ func (s *Series) scalar(op int, v float64) *Series {
 func floatScalar(op int, a []float64, v float64, fresh bool) []float64 {
 	out := a
 	if fresh {
-		out = makeSlice[float64](len(a))
+		out = hugeslice.Make[float64](len(a))
 	}
 	switch op {
 	case opAdd:
@@ -225,7 +227,7 @@ func (s *Series) durationIn(op string, unit float64) *Series {
 	if s.typ != Duration {
 		s.typeFail(op, "duration")
 	}
-	out := makeSlice[float64](s.n)
+	out := hugeslice.Make[float64](s.n)
 	for i, x := range s.ints {
 		out[i] = float64(x) / unit
 	}
@@ -245,7 +247,7 @@ func (s *Series) Hours() *Series { return s.durationIn("Hours", 3600e6) }
 func (s *Series) Abs() *Series {
 	switch s.typ {
 	case Int64, Duration:
-		out := makeSlice[int64](s.n)
+		out := hugeslice.Make[int64](s.n)
 		for i, x := range s.ints {
 			if x < 0 {
 				x = -x
@@ -254,7 +256,7 @@ func (s *Series) Abs() *Series {
 		}
 		return &Series{name: s.name, typ: s.typ, ints: out, valid: s.valid, n: s.n}
 	case Float64:
-		out := makeSlice[float64](s.n)
+		out := hugeslice.Make[float64](s.n)
 		for i, x := range s.floats {
 			out[i] = math.Abs(x)
 		}
@@ -278,7 +280,7 @@ func boolSeries(name string, v, valid []bool) *Series {
 }
 
 func (s *Series) compare(op string, c int, v float64) *Series {
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	switch s.typ {
 	case Float64:
 		cmpFloats(c, s.floats, v, out)
@@ -349,7 +351,7 @@ func (s *Series) Le(v float64) *Series { return s.compare("Le", cmpLe, v) }
 
 // Between returns lo <= s <= hi (both ends inclusive) as a bool series.
 func (s *Series) Between(lo, hi float64) *Series {
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	switch s.typ {
 	case Float64:
 		for i, x := range s.floats {
@@ -381,7 +383,7 @@ func (s *Series) eq(op string, v any, neg bool) *Series {
 		}
 		return s.IsNa()
 	}
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	bad := func() {
 		failMsg(op, ErrType, "cannot compare %s column %q with %T", s.typ, s.name, v)
 	}
@@ -516,7 +518,7 @@ func (s *Series) IsIn(values ...string) *Series {
 	for _, v := range values {
 		set[v] = struct{}{}
 	}
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	if s.typ == String {
 		for i, y := range s.strs {
 			_, out[i] = set[y]
@@ -557,7 +559,7 @@ func (s *Series) logic(op string, o *Series, and bool) *Series {
 	if o.typ != Bool {
 		o.typeFail(op, "bool")
 	}
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	a, b := s.bools, o.bools[:s.n]
 	if and {
 		for i := range out {
@@ -571,7 +573,7 @@ func (s *Series) logic(op string, o *Series, and bool) *Series {
 	if s.valid == nil && o.valid == nil {
 		return boolSeries(s.name, out, nil)
 	}
-	valid := makeSlice[bool](s.n)
+	valid := hugeslice.Make[bool](s.n)
 	hasNull := false
 	for i := range valid {
 		va, vb := s.valid == nil || s.valid[i], o.valid == nil || o.valid[i]
@@ -598,7 +600,7 @@ func (s *Series) Not() *Series {
 	if s.typ != Bool {
 		s.typeFail("Not", "bool")
 	}
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	for i, x := range s.bools {
 		out[i] = !x
 	}
@@ -616,7 +618,7 @@ func (s *Series) Not() *Series {
 
 // IsNa returns a bool series that is true where s is null.
 func (s *Series) IsNa() *Series {
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	if s.valid != nil {
 		for i, ok := range s.valid {
 			out[i] = !ok
@@ -627,7 +629,7 @@ func (s *Series) IsNa() *Series {
 
 // NotNa returns a bool series that is true where s is not null.
 func (s *Series) NotNa() *Series {
-	out := makeSlice[bool](s.n)
+	out := hugeslice.Make[bool](s.n)
 	if s.valid == nil {
 		for i := range out {
 			out[i] = true
@@ -740,7 +742,7 @@ func (s *Series) AsString() *Series {
 	if s.typ == String {
 		return s
 	}
-	out := makeSlice[string](s.n)
+	out := hugeslice.Make[string](s.n)
 	switch s.typ {
 	case Int64:
 		// Digits are appended to shared buffers, and the strings of small
@@ -790,7 +792,7 @@ func (s *Series) AsFloat() *Series {
 	case Int64, Timestamp, Duration:
 		return &Series{name: s.name, typ: Float64, floats: s.rawFloats(), valid: s.valid, n: s.n}
 	case Bool:
-		out := makeSlice[float64](s.n)
+		out := hugeslice.Make[float64](s.n)
 		for i, b := range s.bools {
 			if b {
 				out[i] = 1
@@ -798,8 +800,8 @@ func (s *Series) AsFloat() *Series {
 		}
 		return &Series{name: s.name, typ: Float64, floats: out, valid: s.valid, n: s.n}
 	}
-	out := makeSlice[float64](s.n)
-	valid := makeSlice[bool](s.n)
+	out := hugeslice.Make[float64](s.n)
+	valid := hugeslice.Make[bool](s.n)
 	for i, x := range s.strs {
 		if s.IsNull(i) {
 			continue
@@ -822,7 +824,7 @@ func (s *Series) AsInt() *Series {
 	case Timestamp, Duration:
 		return &Series{name: s.name, typ: Int64, ints: s.ints, valid: s.valid, n: s.n}
 	case Bool:
-		out := makeSlice[int64](s.n)
+		out := hugeslice.Make[int64](s.n)
 		for i, b := range s.bools {
 			if b {
 				out[i] = 1
@@ -830,7 +832,7 @@ func (s *Series) AsInt() *Series {
 		}
 		return &Series{name: s.name, typ: Int64, ints: out, valid: s.valid, n: s.n}
 	case Float64:
-		out := makeSlice[int64](s.n)
+		out := hugeslice.Make[int64](s.n)
 		var valid []bool
 		for i, f := range s.floats {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -847,8 +849,8 @@ func (s *Series) AsInt() *Series {
 		}
 		return &Series{name: s.name, typ: Int64, ints: out, valid: valid, n: s.n}
 	}
-	out := makeSlice[int64](s.n)
-	valid := makeSlice[bool](s.n)
+	out := hugeslice.Make[int64](s.n)
+	valid := hugeslice.Make[bool](s.n)
 	for i, x := range s.strs {
 		if s.IsNull(i) {
 			continue
@@ -879,7 +881,7 @@ func (s *Series) withMask(valid []bool) *Series {
 }
 
 func validCopy(v []bool, n int) []bool {
-	out := makeSlice[bool](n)
+	out := hugeslice.Make[bool](n)
 	if v == nil {
 		for i := range out {
 			out[i] = true

@@ -13,6 +13,8 @@ import (
 
 	"github.com/golemlabs/golem/internal/parallel"
 	"github.com/golemlabs/golem/internal/parquet"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // ReadOptions configures ReadParquetWith.
@@ -233,7 +235,7 @@ func decodeFiles(names []string, files []*parquet.File, opts ReadOptions) (*Fram
 	out := make([]*Series, len(cols))
 	for i, n := range cols {
 		s := alloc(n, sb.typeOf(n), total)
-		s.valid = makeSlice[bool](total)
+		s.valid = hugeslice.Make[bool](total)
 		out[i] = s
 	}
 	type job struct {

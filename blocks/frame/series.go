@@ -4,7 +4,8 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unsafe"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // Series is a named, typed column with a null mask. Series are immutable;
@@ -74,7 +75,7 @@ func NewDurationMicros(name string, us []int64) *Series {
 // NewNulls returns a series of n nulls of type t.
 func NewNulls(name string, t Type, n int) *Series {
 	s := alloc(name, t, n)
-	s.valid = makeSlice[bool](n)
+	s.valid = hugeslice.Make[bool](n)
 	return s
 }
 
@@ -83,13 +84,13 @@ func alloc(name string, t Type, n int) *Series {
 	s := &Series{name: name, typ: t, n: n}
 	switch t {
 	case Int64, Timestamp, Duration:
-		s.ints = makeSlice[int64](n)
+		s.ints = hugeslice.Make[int64](n)
 	case Float64:
-		s.floats = makeSlice[float64](n)
+		s.floats = hugeslice.Make[float64](n)
 	case String:
-		s.strs = makeSlice[string](n)
+		s.strs = hugeslice.Make[string](n)
 	case Bool:
-		s.bools = makeSlice[bool](n)
+		s.bools = hugeslice.Make[bool](n)
 	}
 	return s
 }
@@ -112,45 +113,40 @@ func (s *Series) WithNulls(valid []bool) *Series {
 	return &c
 }
 
-// zeroNulls makes null slots hold the zero value (copying the data when needed).
+// zeroNulls makes null slots hold the zero value, copying the data only when one of them does
+// not already.
 func (s *Series) zeroNulls() {
 	if s.valid == nil {
 		return
 	}
 	switch {
 	case s.ints != nil:
-		v := append([]int64(nil), s.ints...)
-		for i, ok := range s.valid {
-			if !ok {
-				v[i] = 0
-			}
-		}
-		s.ints = v
+		s.ints = zeroed(s.ints, s.valid)
 	case s.floats != nil:
-		v := append([]float64(nil), s.floats...)
-		for i, ok := range s.valid {
-			if !ok {
-				v[i] = 0
-			}
-		}
-		s.floats = v
+		s.floats = zeroed(s.floats, s.valid)
 	case s.strs != nil:
-		v := append([]string(nil), s.strs...)
-		for i, ok := range s.valid {
-			if !ok {
-				v[i] = ""
-			}
-		}
-		s.strs = v
+		s.strs = zeroed(s.strs, s.valid)
 	case s.bools != nil:
-		v := append([]bool(nil), s.bools...)
-		for i, ok := range s.valid {
-			if !ok {
-				v[i] = false
-			}
-		}
-		s.bools = v
+		s.bools = zeroed(s.bools, s.valid)
 	}
+}
+
+// zeroed returns v with the zero value wherever valid is false: v itself when it holds zeros
+// there already, else a copy.
+func zeroed[T comparable](v []T, valid []bool) []T {
+	var zero T
+	for i, ok := range valid {
+		if !ok && v[i] != zero {
+			out := append([]T(nil), v...)
+			for j, ok := range valid[i:] {
+				if !ok {
+					out[i+j] = zero
+				}
+			}
+			return out
+		}
+	}
+	return v
 }
 
 // Name returns the series name.
@@ -239,7 +235,7 @@ func (s *Series) Floats() []float64 {
 	if s.typ == Float64 && s.valid == nil {
 		return s.floats
 	}
-	out := makeSlice[float64](s.n)
+	out := hugeslice.Make[float64](s.n)
 	switch s.typ {
 	case Float64:
 		copy(out, s.floats)
@@ -337,29 +333,4 @@ func formatMicros(us int64) string {
 		return t.Format("2006-01-02 15:04:05")
 	}
 	return t.Format("2006-01-02 15:04:05.999999")
-}
-
-// makeSlice returns a zeroed slice of n elements. A big one starts on a
-// huge-page boundary and is backed by huge pages (see adviseHugePages): the
-// allocation is padded by up to 2 MiB of address space that is never touched.
-func makeSlice[T any](n int) []T {
-	var zero T
-	size := unsafe.Sizeof(zero)
-	bytes := uintptr(n) * size
-	if bytes < 2*hugePage || size == 0 || hugePage%size != 0 {
-		return make([]T, n)
-	}
-	pad := int(hugePage / size)
-	s := make([]T, n+pad)
-	p := uintptr(unsafe.Pointer(&s[0]))
-	k := int((hugePage - p%hugePage) % hugePage / size)
-	s = s[k : k+n : k+n]
-	// Round the advised length up when that covers at most 1 MiB more and
-	// stays within the allocation.
-	adv := bytes &^ (hugePage - 1)
-	if bytes-adv > hugePage/2 && uintptr(k)*size+adv+hugePage <= uintptr(n+pad)*size {
-		adv += hugePage
-	}
-	adviseHugePages(unsafe.Pointer(&s[0]), adv)
-	return s
 }

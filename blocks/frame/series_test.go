@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"testing"
 	"time"
-	"unsafe"
 )
 
 var t0 = time.Date(2023, 1, 1, 10, 0, 0, 0, time.UTC)
@@ -300,27 +299,6 @@ func TestSeries_UniqueValueCounts(t *testing.T) {
 	// Ties in count are broken by value.
 	vc = NewInts("i", []int64{3, 1, 2, 1, 2, 3}).ValueCounts()
 	eqValues(t, vc.Col("value"), []any{int64(1), int64(2), int64(3)})
-}
-
-func TestMakeSlice_BigSlicesAlignedZeroedAndInBounds(t *testing.T) {
-	for _, n := range []int{0, 1, 1000, 1 << 19, 1<<19 + 1, 3<<18 + 12345, 787_060} {
-		s := makeSlice[int64](n)
-		if len(s) != n || cap(s) != n {
-			t.Fatalf("n=%d: len %d cap %d", n, len(s), cap(s))
-		}
-		for i, v := range s {
-			if v != 0 {
-				t.Fatalf("n=%d: s[%d] = %d", n, i, v)
-			}
-		}
-		if n*8 >= 2*hugePage && uintptr(unsafe.Pointer(&s[0]))%hugePage != 0 {
-			t.Fatalf("n=%d: not aligned to a huge page", n)
-		}
-		b := makeSlice[bool](n)
-		if len(b) != n {
-			t.Fatalf("n=%d: bool len %d", n, len(b))
-		}
-	}
 }
 
 func TestAsString_IntsShareBuffersAndStayIntact(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // Sort returns the frame sorted by one column, ascending unless desc; the
@@ -60,7 +62,7 @@ func sortIndex(keys []*Series, desc []bool, n int) []int {
 	if sorted {
 		return nil
 	}
-	idx := makeSlice[int](n)
+	idx := hugeslice.Make[int](n)
 	for i := range idx {
 		idx[i] = i
 	}
@@ -162,8 +164,8 @@ const radixBits = 11
 // over digits that every key shares are skipped.
 func radixSortIndex[T any](s *Series, vals []T, desc bool, key func(T) uint64) []int {
 	n := s.n
-	keys := makeSlice[uint64](n)[:0]
-	rows := makeSlice[uint32](n)[:0]
+	keys := hugeslice.Make[uint64](n)[:0]
+	rows := hugeslice.Make[uint32](n)[:0]
 	var nullRows []int
 	var flip uint64
 	if desc {
@@ -196,8 +198,8 @@ func radixSortIndex[T any](s *Series, vals []T, desc bool, key func(T) uint64) [
 		}
 	}
 	m := len(keys)
-	keys2 := makeSlice[uint64](m)
-	rows2 := makeSlice[uint32](m)
+	keys2 := hugeslice.Make[uint64](m)
+	rows2 := hugeslice.Make[uint32](m)
 	for p := range passes {
 		c := &counts[p]
 		if c[keys[0]>>(p*radixBits)&(buckets-1)] == uint32(m) {

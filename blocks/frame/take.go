@@ -1,13 +1,17 @@
 package frame
 
-import "github.com/golemlabs/golem/internal/parallel"
+import (
+	"github.com/golemlabs/golem/internal/parallel"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
+)
 
 // gather returns a[idx[0]], a[idx[1]], ...
 func gather[T any](a []T, idx []int) []T {
 	if a == nil {
 		return nil
 	}
-	out := makeSlice[T](len(idx))
+	out := hugeslice.Make[T](len(idx))
 	for i, j := range idx {
 		out[i] = a[j]
 	}

@@ -1,5 +1,7 @@
 package frame
 
+import "github.com/golemlabs/golem/internal/hugeslice"
+
 const microsPerDay = 86_400_000_000
 
 func floorDiv(a, b int64) int64 {
@@ -49,7 +51,7 @@ func (s *Series) timePart(op string, f func(us int64) int64) *Series {
 	if s.typ != Timestamp {
 		s.typeFail(op, "timestamp")
 	}
-	out := makeSlice[int64](s.n)
+	out := hugeslice.Make[int64](s.n)
 	for i, x := range s.ints {
 		out[i] = f(x)
 	}

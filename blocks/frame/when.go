@@ -3,6 +3,8 @@ package frame
 import (
 	"fmt"
 	"time"
+
+	"github.com/golemlabs/golem/internal/hugeslice"
 )
 
 // Case is a conditional column being built: When adds a condition and its
@@ -72,11 +74,11 @@ func (c *Case) Otherwise(value any) *Series {
 		name = "value"
 	}
 	// Which branch each row takes.
-	chosen := makeSlice[int32](n)
+	chosen := hugeslice.Make[int32](n)
 	for i := range chosen {
 		chosen[i] = int32(len(c.conds))
 	}
-	taken := makeSlice[bool](n)
+	taken := hugeslice.Make[bool](n)
 	for k, cond := range c.conds {
 		for i, b := range cond.bools {
 			if b && !taken[i] && (cond.valid == nil || cond.valid[i]) {
@@ -85,7 +87,7 @@ func (c *Case) Otherwise(value any) *Series {
 		}
 	}
 	out := alloc(name, t, n)
-	valid := makeSlice[bool](n)
+	valid := hugeslice.Make[bool](n)
 	for k, s := range branches {
 		if s == nil {
 			continue

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package frame
+package hugeslice
 
 import "unsafe"
 
