@@ -5,10 +5,10 @@
 // straight from the frame into DuckDB's vectors; see scan.go), the run's variables are bound as
 // named parameters ($months), relative paths resolve against the project (the worker runs in the
 // project folder; file_search_path says the same to DuckDB), and results stream back chunk by
-// chunk, through Arrow, as typed frame columns. A script's statements run one at a time so that an
+// chunk, read straight from DuckDB's vectors, as typed frame columns. A script's statements run one at a time so that an
 // error names the file, line and column of its statement.
 //
-// The engine uses DuckDB's C API (github.com/duckdb/duckdb-go-bindings). Its Arrow conversion
-// needs the build tag duckdb_arrow, which the Makefile sets; a binary built without it reports
-// that SQL is unavailable instead of failing to compile.
+// The engine uses DuckDB's C API (github.com/duckdb/duckdb-go-bindings, linked statically through
+// cgo). A binary built with CGO_ENABLED=0 reports that SQL is unavailable instead of failing to
+// compile.
 package duck

@@ -1,4 +1,4 @@
-//go:build duckdb_arrow
+//go:build cgo
 
 package duck
 
@@ -279,8 +279,8 @@ func listOr(v []string, none string) string {
 }
 
 // exec prepares, binds and runs one statement. With result, it streams the statement's rows into
-// a frame (DuckDB hands them over chunk by chunk, converted to Arrow and copied once); without,
-// it runs the statement to its end. Cancelling ctx interrupts DuckDB.
+// a frame, chunk by chunk (see column); without, it runs the statement to its end. Cancelling ctx
+// interrupts DuckDB.
 func (db *DB) exec(ctx context.Context, stmt string, b *binding, result bool) (*frame.Frame, error) {
 	var ps bindings.PreparedStatement
 	defer bindings.DestroyPrepare(&ps)
@@ -322,26 +322,13 @@ func (db *DB) failed(ctx context.Context, msg string) error {
 
 // collect gathers a result's rows into a frame.
 func (db *DB) collect(ctx context.Context, res *bindings.Result) (*frame.Frame, error) {
-	ncols := bindings.ColumnCount(res)
-	names := make([]string, ncols)
-	types := make([]bindings.LogicalType, ncols)
-	for i := range ncols {
-		names[i] = bindings.ColumnName(res, i)
-		types[i] = bindings.ColumnLogicalType(res, i)
-	}
-	opts := bindings.ResultGetArrowOptions(res)
-	defer bindings.DestroyArrowOptions(&opts)
-	schema, ed := bindings.NewArrowSchema(opts, types, names)
-	for i := range types {
-		bindings.DestroyLogicalType(&types[i])
-	}
-	if err := errorData(ed); err != nil {
-		return nil, err
-	}
-	cols := make([]*column, len(names))
-	for i, f := range schema.Fields() {
+	cols := make([]*column, bindings.ColumnCount(res))
+	for i := range cols {
+		lt := bindings.ColumnLogicalType(res, bindings.IdxT(i))
 		var err error
-		if cols[i], err = newColumn(f.Name, f.Type); err != nil {
+		cols[i], err = newColumn(bindings.ColumnName(res, bindings.IdxT(i)), lt)
+		bindings.DestroyLogicalType(&lt)
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -350,18 +337,14 @@ func (db *DB) collect(ctx context.Context, res *bindings.Result) (*frame.Frame, 
 		if chunk.Ptr == nil {
 			break
 		}
-		rec, ed := bindings.DataChunkToArrowArray(opts, schema, chunk)
-		bindings.DestroyDataChunk(&chunk)
-		if err := errorData(ed); err != nil {
-			return nil, err
-		}
+		n := int(bindings.DataChunkGetSize(chunk))
 		for i, c := range cols {
-			if err := c.add(rec.Column(i)); err != nil {
-				rec.Release()
+			if err := c.add(bindings.DataChunkGetVector(chunk, bindings.IdxT(i)), n); err != nil {
+				bindings.DestroyDataChunk(&chunk)
 				return nil, err
 			}
 		}
-		rec.Release()
+		bindings.DestroyDataChunk(&chunk)
 	}
 	if msg := bindings.ResultError(res); msg != "" {
 		return nil, db.failed(ctx, msg)
@@ -373,14 +356,6 @@ func (db *DB) collect(ctx context.Context, res *bindings.Result) (*frame.Frame, 
 	return frame.New(series...)
 }
 
-// errorData turns DuckDB's error data into an error (nil when it holds none) and frees it.
-func errorData(ed bindings.ErrorData) error {
-	defer bindings.DestroyErrorData(&ed)
-	if !bindings.ErrorDataHasError(ed) {
-		return nil
-	}
-	return errors.New(bindings.ErrorDataMessage(ed))
-}
 
 // linePos finds DuckDB's "LINE n:" marker and the caret under it.
 var linePos = regexp.MustCompile(`(?m)^LINE (\d+): (.*)\n( *)\^`)

@@ -1,4 +1,4 @@
-//go:build duckdb_arrow
+//go:build cgo
 
 package duck
 
@@ -89,6 +89,13 @@ func TestResultTypes(t *testing.T) {
 		{"INTERVAL 90 MINUTE", frame.Duration, 90 * time.Minute},
 		{"TIME '01:02:03'", frame.Duration, time.Hour + 2*time.Minute + 3*time.Second},
 		{"NULL::BIGINT", frame.Int64, nil},
+		{"-7::HUGEINT", frame.Float64, -7.0},
+		{"-123456789.25::DECIMAL(38,2)", frame.Float64, -123456789.25},
+		{"-1.5::DECIMAL(4,1)", frame.Float64, -1.5},
+		{"'b'::ENUM('a', 'b')", frame.String, "b"},
+		{"'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::UUID", frame.String, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+		{"'2023-02-01 10:11:12+00'::TIMESTAMPTZ", frame.Timestamp, time.Date(2023, 2, 1, 10, 11, 12, 0, time.UTC)},
+		{"3000000000::UINTEGER", frame.Int64, int64(3000000000)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -105,8 +112,18 @@ func TestResultTypes(t *testing.T) {
 			}
 		})
 	}
-	if _, err := db.Run(context.Background(), Script{File: "t.sql", Text: "SELECT [1, 2] AS l"}, nil); !errors.Is(err, ErrType) || !strings.Contains(err.Error(), `column "l"`) {
+	if _, err := db.Run(context.Background(), Script{File: "t.sql", Text: "SELECT [1, 2] AS l"}, nil); !errors.Is(err, ErrType) || !strings.Contains(err.Error(), `column "l" is a LIST`) {
 		t.Errorf("a LIST column: %v, want ErrType naming the column", err)
+	}
+	if _, err := db.Run(context.Background(), Script{File: "t.sql", Text: "SELECT 18446744073709551615::UBIGINT AS u"}, nil); !errors.Is(err, ErrType) || !strings.Contains(err.Error(), `column "u"`) {
+		t.Errorf("a UBIGINT beyond int64: %v, want ErrType naming the column", err)
+	}
+	// Constant and dictionary vectors over many chunks come out row by row.
+	out := run(t, db, "SELECT 7 AS c, 'k' || (range % 3) AS d, CASE WHEN range % 5 = 0 THEN NULL ELSE range END AS n FROM range(5000)", nil)
+	for i := range 5000 {
+		if c, d := out.Col("c").Ints()[i], out.Col("d").Strings()[i]; c != 7 || d != fmt.Sprintf("k%d", i%3) || out.Col("n").IsNull(i) != (i%5 == 0) {
+			t.Fatalf("row %d: c %d d %q n null %v", i, c, d, out.Col("n").IsNull(i))
+		}
 	}
 }
 

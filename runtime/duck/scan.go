@@ -1,4 +1,4 @@
-//go:build duckdb_arrow
+//go:build cgo
 
 package duck
 
@@ -36,14 +36,47 @@ import (
 
 // scanFrames holds the frames the table function can read, by id.
 var (
-	scanFrames sync.Map // int64 -> *frame.Frame
+	scanFrames sync.Map // int64 -> *scanFrame
 	scanNextID atomic.Int64
 )
 
+// scanFrame is a frame as the table function reads it: each column's values and nulls, taken
+// from the frame once (a float column with nulls hands out a copy per call of Floats).
+type scanFrame struct {
+	rows int
+	cols []scanColumn
+}
+
+type scanColumn struct {
+	name  string
+	typ   frame.Type
+	ints  []int64
+	flts  []float64
+	strs  []string
+	bools []bool
+	valid []bool // nil: no nulls
+}
+
 // addScanFrame makes f readable as golem_frame(id).
 func addScanFrame(f *frame.Frame) int64 {
+	sf := &scanFrame{rows: f.NumRows(), cols: make([]scanColumn, f.NumCols())}
+	for i := range f.NumCols() {
+		s := f.ColAt(i)
+		c := scanColumn{name: s.Name(), typ: s.Type(), valid: s.Valid()}
+		switch c.typ {
+		case frame.Int64, frame.Timestamp, frame.Duration:
+			c.ints = s.Ints()
+		case frame.Float64:
+			c.flts = s.Floats()
+		case frame.String:
+			c.strs = s.Strings()
+		case frame.Bool:
+			c.bools = s.Bools()
+		}
+		sf.cols[i] = c
+	}
 	id := scanNextID.Add(1)
-	scanFrames.Store(id, f)
+	scanFrames.Store(id, sf)
 	return id
 }
 
@@ -87,7 +120,7 @@ func sqlType(t frame.Type) (bindings.Type, bool) {
 }
 
 // scanFrameOf returns the frame a bind or init data pointer (a malloc'd int64 id) names.
-func scanFrameOf(p unsafe.Pointer) (*frame.Frame, bool) {
+func scanFrameOf(p unsafe.Pointer) (*scanFrame, bool) {
 	if p == nil {
 		return nil, false
 	}
@@ -95,7 +128,7 @@ func scanFrameOf(p unsafe.Pointer) (*frame.Frame, bool) {
 	if !ok {
 		return nil, false
 	}
-	return f.(*frame.Frame), true
+	return f.(*scanFrame), true
 }
 
 //export golemScanBind
@@ -109,19 +142,18 @@ func golemScanBind(p unsafe.Pointer) {
 		bindings.BindSetError(info, fmt.Sprintf("golem_frame(%d): no such frame (it belongs to a finished block)", id))
 		return
 	}
-	fr := f.(*frame.Frame)
-	for i := range fr.NumCols() {
-		s := fr.ColAt(i)
-		t, ok := sqlType(s.Type())
+	sf := f.(*scanFrame)
+	for _, c := range sf.cols {
+		t, ok := sqlType(c.typ)
 		if !ok {
-			bindings.BindSetError(info, fmt.Sprintf("column %q: type %s has no SQL type", s.Name(), s.Type()))
+			bindings.BindSetError(info, fmt.Sprintf("column %q: type %s has no SQL type", c.name, c.typ))
 			return
 		}
 		lt := bindings.CreateLogicalType(t)
-		bindings.BindAddResultColumn(info, s.Name(), lt)
+		bindings.BindAddResultColumn(info, c.name, lt)
 		bindings.DestroyLogicalType(&lt)
 	}
-	bindings.BindSetCardinality(info, bindings.IdxT(fr.NumRows()), true)
+	bindings.BindSetCardinality(info, bindings.IdxT(sf.rows), true)
 	data := C.malloc(8)
 	*(*int64)(data) = id
 	bindings.BindSetBindData(info, data, unsafe.Pointer(C.golem_cb1(C.free)))
@@ -129,7 +161,7 @@ func golemScanBind(p unsafe.Pointer) {
 
 // scan is one pass over a frame: the frame's columns DuckDB asked for and the next row.
 type scan struct {
-	f    *frame.Frame
+	f    *scanFrame
 	cols []int // frame column of each output vector; -1 = the row number
 	pos  int
 }
@@ -145,7 +177,7 @@ func golemScanInit(p unsafe.Pointer) {
 	s := &scan{f: f}
 	for i := range bindings.InitGetColumnCount(info) {
 		c := int(bindings.InitGetColumnIndex(info, i))
-		if c >= f.NumCols() {
+		if c >= len(f.cols) {
 			c = -1
 		}
 		s.cols = append(s.cols, c)
@@ -167,7 +199,7 @@ func golemScanFill(p, out unsafe.Pointer) {
 	info := bindings.FunctionInfo{Ptr: p}
 	s := cgo.Handle(*(*uintptr)(bindings.FunctionGetInitData(info))).Value().(*scan)
 	chunk := bindings.DataChunk{Ptr: out}
-	n := min(int(bindings.VectorSize()), s.f.NumRows()-s.pos)
+	n := min(int(bindings.VectorSize()), s.f.rows-s.pos)
 	if n <= 0 {
 		bindings.DataChunkSetSize(chunk, 0)
 		return
@@ -184,7 +216,7 @@ func golemScanFill(p, out unsafe.Pointer) {
 }
 
 // fillVector writes rows [from, from+n) of column c of f into vec.
-func fillVector(vec bindings.Vector, f *frame.Frame, c, from, n int) error {
+func fillVector(vec bindings.Vector, f *scanFrame, c, from, n int) error {
 	data := bindings.VectorGetData(vec)
 	if c < 0 {
 		rows := unsafe.Slice((*int64)(data), n)
@@ -193,18 +225,18 @@ func fillVector(vec bindings.Vector, f *frame.Frame, c, from, n int) error {
 		}
 		return nil
 	}
-	s := f.ColAt(c)
-	switch s.Type() {
+	s := &f.cols[c]
+	switch s.typ {
 	case frame.Int64, frame.Timestamp:
-		copy(unsafe.Slice((*int64)(data), n), s.Ints()[from:from+n])
+		copy(unsafe.Slice((*int64)(data), n), s.ints[from:from+n])
 	case frame.Float64:
-		copy(unsafe.Slice((*float64)(data), n), s.Floats()[from:from+n])
+		copy(unsafe.Slice((*float64)(data), n), s.flts[from:from+n])
 	case frame.Bool:
-		copy(unsafe.Slice((*bool)(data), n), s.Bools()[from:from+n])
+		copy(unsafe.Slice((*bool)(data), n), s.bools[from:from+n])
 	case frame.Duration:
 		// DuckDB's INTERVAL: int32 months, int32 days, int64 microseconds.
 		iv := unsafe.Slice((*[16]byte)(data), n)
-		for i, v := range s.Ints()[from : from+n] {
+		for i, v := range s.ints[from : from+n] {
 			iv[i] = [16]byte{}
 			binary.LittleEndian.PutUint64(iv[i][8:], uint64(v))
 		}
@@ -212,9 +244,9 @@ func fillVector(vec bindings.Vector, f *frame.Frame, c, from, n int) error {
 		// DuckDB's string_t: uint32 length, then up to 12 bytes inline (zero padded), or a
 		// prefix and a pointer, which DuckDB's own assignment makes in the vector's heap.
 		st := unsafe.Slice((*[16]byte)(data), n)
-		for i, v := range s.Strings()[from : from+n] {
+		for i, v := range s.strs[from : from+n] {
 			if !utf8.ValidString(v) {
-				return fmt.Errorf("column %q row %d: text is not valid UTF-8, which SQL text must be", s.Name(), from+i)
+				return fmt.Errorf("column %q row %d: text is not valid UTF-8, which SQL text must be", s.name, from+i)
 			}
 			if len(v) <= 12 {
 				st[i] = [16]byte{}
@@ -225,7 +257,7 @@ func fillVector(vec bindings.Vector, f *frame.Frame, c, from, n int) error {
 			bindings.VectorAssignStringElement(vec, bindings.IdxT(i), v)
 		}
 	}
-	if valid := s.Valid(); valid != nil {
+	if valid := s.valid; valid != nil {
 		bindings.VectorEnsureValidityWritable(vec)
 		mask := unsafe.Slice((*uint64)(bindings.VectorGetValidity(vec)), (n+63)/64)
 		for w := range mask {
