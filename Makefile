@@ -5,9 +5,6 @@ BIN := bin/golem
 # `go vet ./...` and `go build ./...` (the go tool skips folders starting with _ or .), so
 # `make run` then `make test` works on a fresh clone.
 EXAMPLE ?= _example
-# duckdb_arrow turns on DuckDB's Arrow interface, through which SQL blocks hand frames to DuckDB and
-# back (runtime/duck). Every go command below, and those the tests start, see it.
-export GOFLAGS += -tags=duckdb_arrow
 PORT ?= 6789
 
 .PHONY: all build frontend run scaffold example test test-go test-frontend e2e bench generate check-generated clean

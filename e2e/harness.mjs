@@ -26,12 +26,12 @@ function run(cmd, args, opts = {}) {
 
 /**
  * build makes bin/golem and frontend/dist unless GOLEM_E2E_NOBUILD=1 (then both must exist). The
- * binary has DuckDB's Arrow interface (as `make` builds it), so SQL blocks run.
+ * binary links DuckDB (cgo, as `make` builds it), so SQL blocks run.
  */
 export function build() {
   if (process.env.GOLEM_E2E_NOBUILD === '1') return
   if (!existsSync(join(ROOT, 'frontend/dist/assets'))) run('npm', ['run', 'build', '--silent'])
-  run('go', ['build', '-tags', 'duckdb_arrow', '-o', 'bin/golem', './cmd/golem'])
+  run('go', ['build', '-o', 'bin/golem', './cmd/golem'])
 }
 
 /** BIN is the golem binary the tests drive. */

@@ -61,7 +61,7 @@ func TestAPI_SQLBlock_AddCheckRename(t *testing.T) {
 // column fails the block at its line in the .sql file.
 func TestRuns_SQLBlock_OutputSchemaAndErrorPosition(t *testing.T) {
 	if !duck.Available {
-		t.Skip("built without -tags duckdb_arrow: SQL blocks do not run")
+		t.Skip("built without cgo (CGO_ENABLED=0): SQL blocks do not run")
 	}
 	ts := newTestServer(t, Options{})
 	var b Block
