@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"go/token"
+	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -212,42 +214,33 @@ func (b *binding) varsOrNil() map[string]any {
 	return b.vars
 }
 
-// bindValue binds v, a Go value, to parameter n.
+// bindValue binds v, a Go value, to parameter n: a number, string or bool of any Go type (named
+// ones too), a time.Time, []byte or nil.
 func bindValue(ps bindings.PreparedStatement, n bindings.IdxT, v any) error {
 	var st bindings.State
-	switch v := v.(type) {
+	switch x := v.(type) {
 	case nil:
 		st = bindings.BindNull(ps, n)
-	case string:
-		st = bindings.BindVarchar(ps, n, v)
-	case bool:
-		st = bindings.BindBoolean(ps, n, v)
-	case int:
-		st = bindings.BindInt64(ps, n, int64(v))
-	case int8:
-		st = bindings.BindInt64(ps, n, int64(v))
-	case int16:
-		st = bindings.BindInt64(ps, n, int64(v))
-	case int32:
-		st = bindings.BindInt64(ps, n, int64(v))
-	case int64:
-		st = bindings.BindInt64(ps, n, v)
-	case uint8:
-		st = bindings.BindInt64(ps, n, int64(v))
-	case uint16:
-		st = bindings.BindInt64(ps, n, int64(v))
-	case uint32:
-		st = bindings.BindInt64(ps, n, int64(v))
-	case float32:
-		st = bindings.BindDouble(ps, n, float64(v))
-	case float64:
-		st = bindings.BindDouble(ps, n, v)
 	case time.Time:
-		st = bindings.BindTimestamp(ps, n, bindings.NewTimestamp(v.UnixMicro()))
+		st = bindings.BindTimestamp(ps, n, bindings.NewTimestamp(x.UnixMicro()))
 	case []byte:
-		st = bindings.BindBlob(ps, n, v)
+		st = bindings.BindBlob(ps, n, x)
 	default:
-		return fmt.Errorf("%w: a %T cannot be a SQL value (use a string, number, bool, time.Time or []byte)", ErrType, v)
+		r := reflect.ValueOf(v)
+		switch {
+		case r.CanInt():
+			st = bindings.BindInt64(ps, n, r.Int())
+		case r.CanUint() && r.Uint() <= math.MaxInt64:
+			st = bindings.BindInt64(ps, n, int64(r.Uint()))
+		case r.CanFloat():
+			st = bindings.BindDouble(ps, n, r.Float())
+		case r.Kind() == reflect.String:
+			st = bindings.BindVarchar(ps, n, r.String())
+		case r.Kind() == reflect.Bool:
+			st = bindings.BindBoolean(ps, n, r.Bool())
+		default:
+			return fmt.Errorf("%w: a %T (%v) cannot be a SQL value (use a string, number, bool, time.Time or []byte)", ErrType, v, v)
+		}
 	}
 	if st == bindings.StateError {
 		return fmt.Errorf("cannot bind %v", v)
@@ -355,7 +348,6 @@ func (db *DB) collect(ctx context.Context, res *bindings.Result) (*frame.Frame, 
 	}
 	return frame.New(series...)
 }
-
 
 // linePos finds DuckDB's "LINE n:" marker and the caret under it.
 var linePos = regexp.MustCompile(`(?m)^LINE (\d+): (.*)\n( *)\^`)

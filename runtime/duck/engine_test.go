@@ -279,3 +279,20 @@ func TestScanRejectsInvalidText(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestArgumentsOfAnyGoType: ctx.SQL's arguments come from interpreted code as any Go number,
+// string or bool type, named ones too; what has no SQL value is an error saying so.
+func TestArgumentsOfAnyGoType(t *testing.T) {
+	type zone int32
+	type label string
+	db := open(t)
+	out := run(t, db, "SELECT ? AS a, ? AS b, ? AS c, ? AS d, ? AS e", nil, zone(7), uint16(8), float32(1.5), label("x"), true)
+	if got := out.String(); !strings.Contains(got, "7") || !strings.Contains(got, "8") || !strings.Contains(got, "1.5") || !strings.Contains(got, "x") || !strings.Contains(got, "true") {
+		t.Errorf("bound values came back as %s", got)
+	}
+	for _, bad := range []any{uint64(1 << 63), map[string]int{"a": 1}, struct{}{}} {
+		if _, err := db.Run(context.Background(), Script{File: "t.sql", Text: "SELECT ? AS v"}, nil, bad); !errors.Is(err, ErrType) {
+			t.Errorf("%T: err = %v, want ErrType", bad, err)
+		}
+	}
+}
