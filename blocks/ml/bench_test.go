@@ -60,3 +60,23 @@ func BenchmarkGBDT_FitNative300(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGBDT_PredictNative300 scores January with a 300-round native-categorical model, as
+// train_gbdt scores its training and validation sets.
+func BenchmarkGBDT_PredictNative300(b *testing.B) {
+	td := taxiXYWith(b, EncoderOptions{Categorical: []string{"PULocationID", "DOLocationID"}},
+		"PULocationID", "DOLocationID", "trip_distance")
+	p := DefaultGBDTParams()
+	p.Rounds, p.MaxDepth, p.MinChildWeight = 300, 8, 20
+	p.CategoricalFeatures = td.enc.CategoricalFeatures()
+	m := NewGBDT(p)
+	if err := m.Fit(td.X, td.y, nil, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.PredictMargin(td.X); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
