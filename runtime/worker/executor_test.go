@@ -3,6 +3,7 @@ package worker_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,12 +54,21 @@ func plan(t *testing.T, blockExtra string, opts runtime.Options) *runtime.Plan {
 
 func run(t *testing.T, ctx context.Context, x *worker.Executor, p *runtime.Plan) (*runtime.Result, []runtime.Event) {
 	t.Helper()
+	return runWatching(t, ctx, x, p, nil)
+}
+
+// runWatching is run, calling watch (when not nil) with each event as it comes.
+func runWatching(t *testing.T, ctx context.Context, x *worker.Executor, p *runtime.Plan, watch func(runtime.Event)) (*runtime.Result, []runtime.Event) {
+	t.Helper()
 	events := make(chan runtime.Event, 1024)
 	var got []runtime.Event
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for e := range events {
+			if watch != nil {
+				watch(e)
+			}
 			got = append(got, e)
 		}
 	}()
@@ -71,13 +81,22 @@ func run(t *testing.T, ctx context.Context, x *worker.Executor, p *runtime.Plan)
 	return res, got
 }
 
+// TestExecutor_CancelKillsTheWorkerPromptly cancels once the block is running (its log line has
+// come through), however long the worker took to start on a loaded machine.
 func TestExecutor_CancelKillsTheWorkerPromptly(t *testing.T) {
 	x := worker.New(workertest.Options())
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(500*time.Millisecond, cancel)
-	begin := time.Now()
-	res, events := run(t, ctx, x, plan(t, "", runtime.Options{}))
-	if d := time.Since(begin); d > 3*time.Second {
+	var cancelled time.Time
+	var once sync.Once
+	res, events := runWatching(t, ctx, x, plan(t, "", runtime.Options{}), func(e runtime.Event) {
+		if e.Kind == runtime.BlockLog && e.Line == "spinning" {
+			once.Do(func() { cancelled = time.Now(); cancel() })
+		}
+	})
+	if cancelled.IsZero() {
+		t.Fatalf("the block's log line did not come through (result %s)", res.Status)
+	}
+	if d := time.Since(cancelled); d > 3*time.Second {
 		t.Fatalf("cancel took %s", d)
 	}
 	if res.Status != runtime.StatusCancelled || res.Blocks[0].Status != runtime.StatusCancelled {
