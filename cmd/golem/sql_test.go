@@ -121,7 +121,7 @@ func TestSQL_ErrorsNameFileLineAndColumn(t *testing.T) {
 		{"syntax", "SELECT a,\n  b\nFORM src\n", `transformers/bad.sql:3:6: block "bad": Parser Error: syntax error at or near "src"`},
 		{"unknown table", "-- reads the wrong name\nSELECT *\nFROM srcs\n", `transformers/bad.sql:3:6: block "bad": Catalog Error: Table with name srcs does not exist! (tables from upstream blocks: src)`},
 		{"unknown column", "SELECT a,\n       nope\nFROM src\n", `transformers/bad.sql:2:8: block "bad": Binder Error: Referenced column "nope" not found in FROM clause!`},
-		{"unknown variable", "SELECT * FROM src WHERE a = $typo\n", `transformers/bad.sql:1:1: block "bad": unknown variable $typo (variables: source)`},
+		{"unknown variable", "SELECT * FROM src WHERE a = $typo\n", `transformers/bad.sql:1:29: block "bad": unknown variable $typo (variables: source)`},
 	}
 	write(t, dir, "pipelines/bad/pipeline.yaml", "name: bad\nblocks:\n  - {name: src, kind: data_loader, file: data_loaders/src.sql, upstream: []}\n  - {name: bad, kind: transformer, file: transformers/bad.sql, upstream: [src]}\n")
 	for _, tt := range tests {

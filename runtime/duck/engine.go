@@ -190,7 +190,7 @@ func (b *binding) bind(ps bindings.PreparedStatement) error {
 				v, ok = b.vars[name]
 			}
 			if !ok {
-				return fmt.Errorf("%w $%s (variables: %s)", ErrVariable, name, listOr(sortedKeys(b.varsOrNil()), "none"))
+				return &varError{name: name, err: fmt.Errorf("%w $%s (variables: %s)", ErrVariable, name, listOr(sortedKeys(b.varsOrNil()), "none"))}
 			}
 		}
 		if err := bindValue(ps, bindings.IdxT(n), v); err != nil {
@@ -199,6 +199,15 @@ func (b *binding) bind(ps bindings.PreparedStatement) error {
 	}
 	return nil
 }
+
+// varError is a $name that is not a variable of the run; db.at places it at the name.
+type varError struct {
+	name string
+	err  error
+}
+
+func (e *varError) Error() string { return e.err.Error() }
+func (e *varError) Unwrap() error { return e.err }
 
 func (b *binding) argsOrNil() []any {
 	if b == nil {
@@ -357,6 +366,17 @@ var linePos = regexp.MustCompile(`(?m)^LINE (\d+): (.*)\n( *)\^`)
 func (db *DB) at(s Script, st Statement, err error) error {
 	msg := err.Error()
 	line, col := st.Line, st.Col
+	var ve *varError
+	if errors.As(err, &ve) {
+		if loc := regexp.MustCompile(`\$` + regexp.QuoteMeta(ve.name) + `\b`).FindStringIndex(st.Text); loc != nil {
+			before := st.Text[:loc[0]]
+			if nl := strings.LastIndexByte(before, '\n'); nl >= 0 {
+				line, col = st.Line+strings.Count(before, "\n"), loc[0]-nl
+			} else {
+				col = st.Col + loc[0]
+			}
+		}
+	}
 	if m := linePos.FindStringSubmatchIndex(msg); m != nil {
 		n, _ := strconv.Atoi(msg[m[2]:m[3]])
 		caret := (m[7] - m[6]) - len("LINE : ") - (m[3] - m[2]) + 1

@@ -144,7 +144,7 @@ func TestVariablesAreBound(t *testing.T) {
 		t.Fatalf("positional: got %d rows, want 2", out.NumRows())
 	}
 	_, err := db.Run(context.Background(), Script{File: "q.sql", Text: "SELECT 1\nWHERE 1 = $typo"}, map[string]any{"zone": "a"})
-	if !errors.Is(err, ErrVariable) || !strings.Contains(err.Error(), "$typo (variables: zone)") || !strings.HasPrefix(err.Error(), "q.sql:1:") {
+	if !errors.Is(err, ErrVariable) || !strings.Contains(err.Error(), "$typo (variables: zone)") || !strings.HasPrefix(err.Error(), "q.sql:2:11: ") {
 		t.Errorf("unknown variable: %v", err)
 	}
 	out = run(t, db, "SELECT * FROM query_table($t)", map[string]any{"t": "zones"})
@@ -277,6 +277,16 @@ func TestScanRejectsInvalidText(t *testing.T) {
 	_, err := db.Run(context.Background(), Script{File: "q.sql", Text: "SELECT * FROM t"}, nil)
 	if err == nil || !strings.Contains(err.Error(), `column "name" row 1`) || !strings.HasPrefix(err.Error(), "q.sql:1:") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestUnknownVariableAtItsName: an unknown $name is reported where it stands, in whichever
+// statement and line of the file.
+func TestUnknownVariableAtItsName(t *testing.T) {
+	db := open(t)
+	_, err := db.Run(context.Background(), Script{File: "q.sql", Text: "-- first\nSELECT 1;\nSELECT 2 AS v\n  WHERE v > $min_minutes"}, map[string]any{"months": "2023-01"})
+	if !errors.Is(err, ErrVariable) || !strings.HasPrefix(err.Error(), "q.sql:4:13: ") {
+		t.Errorf("err = %v, want q.sql:4:13: … ErrVariable", err)
 	}
 }
 
