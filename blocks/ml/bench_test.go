@@ -45,14 +45,21 @@ func BenchmarkGBDT_Fit100(b *testing.B) {
 	}
 }
 
-// BenchmarkGBDT_FitNative300 fits 300 rounds (no early stopping) with the
-// zones as native categoricals, as train_gbdt does.
-func BenchmarkGBDT_FitNative300(b *testing.B) {
+// native300 is January's zones (native categoricals) and distance, and train_gbdt's parameters
+// for 300 rounds without early stopping.
+func native300(b *testing.B) (taxiData, GBDTParams) {
 	td := taxiXYWith(b, EncoderOptions{Categorical: []string{"PULocationID", "DOLocationID"}},
 		"PULocationID", "DOLocationID", "trip_distance")
 	p := DefaultGBDTParams()
 	p.Rounds, p.MaxDepth, p.MinChildWeight = 300, 8, 20
 	p.CategoricalFeatures = td.enc.CategoricalFeatures()
+	return td, p
+}
+
+// BenchmarkGBDT_FitNative300 fits 300 rounds (no early stopping) with the
+// zones as native categoricals, as train_gbdt does.
+func BenchmarkGBDT_FitNative300(b *testing.B) {
+	td, p := native300(b)
 	b.ResetTimer()
 	for b.Loop() {
 		if err := NewGBDT(p).Fit(td.X, td.y, nil, nil); err != nil {
@@ -64,11 +71,7 @@ func BenchmarkGBDT_FitNative300(b *testing.B) {
 // BenchmarkGBDT_PredictNative300 scores January with a 300-round native-categorical model, as
 // train_gbdt scores its training and validation sets.
 func BenchmarkGBDT_PredictNative300(b *testing.B) {
-	td := taxiXYWith(b, EncoderOptions{Categorical: []string{"PULocationID", "DOLocationID"}},
-		"PULocationID", "DOLocationID", "trip_distance")
-	p := DefaultGBDTParams()
-	p.Rounds, p.MaxDepth, p.MinChildWeight = 300, 8, 20
-	p.CategoricalFeatures = td.enc.CategoricalFeatures()
+	td, p := native300(b)
 	m := NewGBDT(p)
 	if err := m.Fit(td.X, td.y, nil, nil); err != nil {
 		b.Fatal(err)
