@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/golemlabs/golem/runtime/history"
 )
@@ -55,15 +54,13 @@ func runExperiments(ctx context.Context, args []string, stdout, stderr io.Writer
 		if entries == nil {
 			entries = []*history.Entry{}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(entries)
+		return printJSON(stdout, entries)
 	}
 	if len(entries) == 0 {
 		fmt.Fprintln(stdout, "no experiment entries (blocks log them with ctx.LogParam, ctx.LogMetric and ctx.LogModel)")
 		return nil
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(stdout)
 	fmt.Fprintln(tw, "ENTRY\tPIPELINE\tSTATUS\tMETRICS\tPARAMS\tMODEL")
 	for _, e := range entries {
 		model := "-"

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/golemlabs/golem/runtime/worker"
 )
@@ -138,3 +140,13 @@ func (l *listFlag) Set(s string) error {
 	*l = append(*l, s)
 	return nil
 }
+
+// printJSON writes v as indented JSON: what every --json of the CLI prints.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// newTable returns the column-aligned writer of the CLI's listings; Flush prints it.
+func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/golemlabs/golem/runtime/history"
 )
@@ -52,15 +50,13 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(stdout, out)
 	}
 	if len(out) == 0 {
 		fmt.Fprintln(stdout, "no registered models (a block registers one with ctx.LogModel)")
 		return nil
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(stdout)
 	fmt.Fprintln(tw, "MODEL\tVERSION\tALIASES\tCREATED\tRUN\tPIPELINE/BLOCK\tMETRICS")
 	for _, m := range out {
 		for _, v := range m.Versions {

@@ -111,9 +111,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	printSummary(progress, res)
 	summarised = true
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(jsonSummary(res)); err != nil {
+		if err := printJSON(stdout, jsonSummary(res)); err != nil {
 			return err
 		}
 	}
@@ -239,9 +237,7 @@ type runSummary struct {
 // printJSONError prints, for --json, the error of a run that did not start, with the status and
 // error fields of a summary.
 func printJSONError(w io.Writer, err error) {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(struct {
+	_ = printJSON(w, struct {
 		Status string `json:"status"`
 		Error  string `json:"error"`
 	}{runtime.StatusFailed, err.Error()})

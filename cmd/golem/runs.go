@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/golemlabs/golem/projects"
 	"github.com/golemlabs/golem/runtime/history"
@@ -79,11 +77,9 @@ func runRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if runs == nil {
 			runs = []*history.PipelineRun{}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(runs)
+		return printJSON(stdout, runs)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(stdout)
 	fmt.Fprintln(tw, "RUN\tPIPELINE\tSTATUS\tTRIGGER\tSTARTED\tDURATION\tERROR")
 	for _, r := range runs {
 		started := r.QueuedAt

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -66,9 +65,7 @@ func runSecrets(_ context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(map[string]any{"secrets": list, "key_file": st.KeyFile()})
+			return printJSON(stdout, map[string]any{"secrets": list, "key_file": st.KeyFile()})
 		}
 		if len(list) == 0 {
 			fmt.Fprintln(stdout, "no secrets (golem secrets set DIR NAME)")
