@@ -77,6 +77,13 @@ clean:
 bench-compare: build
 	$(GO) run ./bench/compare -golem $(BIN)
 
+# bench-gbdt: train_gbdt in Golem against XGBoost and scikit-learn (native categorical zones) on the
+# real taxi files (needs python3-xgboost, python3-sklearn); add -models xgboost for XGBoost's one-hot
+# fit, which takes tens of minutes on eleven months
+.PHONY: bench-gbdt
+bench-gbdt: build
+	$(GO) run ./bench/compare -golem $(BIN) -pipeline train_gbdt -runs 2 -models xgboost_native,sklearn_native
+
 # bench-tips: train_tip_classifier (logistic, then gbdt) in Golem against pandas + scikit-learn on the real taxi files
 .PHONY: bench-tips
 bench-tips: build
