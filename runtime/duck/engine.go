@@ -170,6 +170,9 @@ type binding struct {
 
 // bind binds stmt's parameters; an unknown $name is an error, not a silent positional fallback.
 func (b *binding) bind(ps bindings.PreparedStatement) error {
+	if b == nil {
+		b = &binding{} // a statement of Golem's own takes no parameters
+	}
 	np := int(bindings.NParams(ps))
 	pos := 0
 	for n := 1; n <= np; n++ {
@@ -180,17 +183,14 @@ func (b *binding) bind(ps bindings.PreparedStatement) error {
 				k = pos + 1
 			}
 			pos++
-			if b == nil || k < 1 || k > len(b.args) {
-				return fmt.Errorf("%w: parameter %s: the statement takes %d positional argument(s), %d given", ErrVariable, orQ(name, n), np, len(b.argsOrNil()))
+			if k < 1 || k > len(b.args) {
+				return fmt.Errorf("%w: parameter %s: the statement takes %d positional argument(s), %d given", ErrVariable, orQ(name, n), np, len(b.args))
 			}
 			v = b.args[k-1]
 		} else {
 			var ok bool
-			if b != nil {
-				v, ok = b.vars[name]
-			}
-			if !ok {
-				return &varError{name: name, err: fmt.Errorf("%w $%s (variables: %s)", ErrVariable, name, listOr(sortedKeys(b.varsOrNil()), "none"))}
+			if v, ok = b.vars[name]; !ok {
+				return &varError{name: name, err: fmt.Errorf("%w $%s (variables: %s)", ErrVariable, name, listOr(sortedKeys(b.vars), "none"))}
 			}
 		}
 		if err := bindValue(ps, bindings.IdxT(n), v); err != nil {
@@ -208,20 +208,6 @@ type varError struct {
 
 func (e *varError) Error() string { return e.err.Error() }
 func (e *varError) Unwrap() error { return e.err }
-
-func (b *binding) argsOrNil() []any {
-	if b == nil {
-		return nil
-	}
-	return b.args
-}
-
-func (b *binding) varsOrNil() map[string]any {
-	if b == nil {
-		return nil
-	}
-	return b.vars
-}
 
 // bindValue binds v, a Go value, to parameter n: a number, string or bool of any Go type (named
 // ones too), a time.Time, []byte or nil.
